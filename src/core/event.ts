@@ -1,0 +1,71 @@
+/** The event model shared by every pipeline stage. */
+
+export const TIERS = ['critical', 'operational', 'analytical'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const USAGE_FIELDS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+] as const;
+export type UsageField = (typeof USAGE_FIELDS)[number];
+/** Token counts. Following OpenTelemetry, `input_tokens` INCLUDES cache reads and writes. */
+export type Usage = Partial<Record<UsageField, number>>;
+
+export const ID_FIELDS = ['agent_id', 'session_id', 'trace_id', 'span_id', 'parent_span_id'] as const;
+export type IdField = (typeof ID_FIELDS)[number];
+
+/** A validated event, before the log assigns `seq`. Times are epoch milliseconds. */
+export interface EventDraft {
+  id: string;
+  ts: number;
+  received_at: number;
+  project: string;
+  type: string;
+  tier: Tier;
+  agent_id?: string;
+  session_id?: string;
+  trace_id?: string;
+  span_id?: string;
+  parent_span_id?: string;
+  model?: string;
+  usage?: Usage;
+  cost_usd?: number | null;
+  confidence?: number;
+  /** Serialized JSON of `data` (validated once at ingest; stored and sent as is). */
+  data_json?: string;
+}
+
+/** An event as stored in the log. */
+export interface StoredEvent extends EventDraft {
+  seq: number;
+  /** Cache of the wire JSON (see stream/frame.ts), built at most once per event. */
+  wire?: string;
+}
+
+/**
+ * The wire form of an event (stream frames, replays, APIs): times as RFC 3339 strings, `data` as JSON.
+ * Built once per event and reused by every subscriber.
+ */
+export function eventToJson(e: StoredEvent): string {
+  let s = `{"seq":${e.seq},"id":${JSON.stringify(e.id)},"ts":"${new Date(e.ts).toISOString()}","received_at":"${new Date(e.received_at).toISOString()}","project":${JSON.stringify(e.project)},"tier":"${e.tier}","type":${JSON.stringify(e.type)}`;
+  for (const f of ID_FIELDS) {
+    const v = e[f];
+    if (v !== undefined) s += `,"${f}":${JSON.stringify(v)}`;
+  }
+  if (e.model !== undefined) s += `,"model":${JSON.stringify(e.model)}`;
+  if (e.usage !== undefined) s += `,"usage":${JSON.stringify(e.usage)}`;
+  if (e.cost_usd !== undefined) s += `,"cost_usd":${e.cost_usd === null ? 'null' : e.cost_usd}`;
+  if (e.confidence !== undefined) s += `,"confidence":${e.confidence}`;
+  if (e.data_json !== undefined) s += `,"data":${e.data_json}`;
+  return s + '}';
+}
+
+/** Parsed `data`, for consumers that need to look inside it (dashboards). */
+export function eventData(e: EventDraft): Record<string, unknown> | undefined {
+  if (e.data_json === undefined) return undefined;
+  const v: unknown = JSON.parse(e.data_json);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,22 @@
+/** POST /v1/events: one object, an array, or NDJSON; gzip allowed; partial acceptance. */
+import type { Hono } from 'hono';
+import { principalOf } from '../auth/middleware.js';
+import type { AppContext } from '../app-context.js';
+import { decodeUtf8, readBody } from './read-body.js';
+import { bodyFormat, splitBody } from './split-body.js';
+
+export const MAX_EVENTS_PER_REQUEST = 100_000;
+
+export function eventsRoute(app: Hono, ctx: AppContext): void {
+  app.post('/v1/events', async (c) => {
+    const principal = principalOf(c, ctx.keys, 'ingest');
+    const format = bodyFormat(c.req.header('content-type'));
+    const text = decodeUtf8(await readBody(c.req.raw, ctx.config.maxBodyBytes));
+    const items = splitBody(text, format, MAX_EVENTS_PER_REQUEST);
+    const result = await ctx.ingest.ingest(principal.project, items);
+    if (result.accepted === 0 && result.duplicates === 0) {
+      return c.json({ error: 'no event in the request is valid; see errors', ...result }, 400);
+    }
+    return c.json(result, 202);
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Checks one raw event against the contract and turns it into a draft. Every rejection says
+ * which field is wrong and what a valid value looks like.
+ */
+import { ID_FIELDS, TIERS, USAGE_FIELDS, type EventDraft, type Tier, type Usage } from '../core/event.js';
+import { uuidv7 } from '../core/uuid.js';
+
+export const MAX_ID_LENGTH = 128;
+export const MAX_TYPE_LENGTH = 128;
+export const MAX_DATA_DEPTH = 64;
+/** Events dated more than this far ahead are refused: they would land in a future archive partition. */
+export const MAX_FUTURE_MS = 24 * 3_600_000;
+const MIN_TS = Date.UTC(2000, 0, 1);
+
+const TYPE_RE = /^[a-z0-9_]+(?:[.-][a-z0-9_]+)*$/;
+// Control characters (NUL, CR, LF…) never belong in ids: they break logs, headers and file names.
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+const KNOWN = new Set(['id', 'ts', 'type', 'tier', ...ID_FIELDS, 'model', 'usage', 'cost_usd', 'confidence', 'data']);
+
+export interface ValidateContext {
+  project: string;
+  now: number;
+  maxDataBytes: number;
+}
+
+export type Validated = { ok: true; draft: EventDraft; severity: unknown; override: Tier | undefined } | { ok: false; error: string };
+
+export function validateEvent(raw: unknown, ctx: ValidateContext): Validated {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('each event must be a JSON object');
+  const o = raw as Record<string, unknown>;
+  for (const key in o) {
+    if (!KNOWN.has(key)) {
+      if (key === 'seq' || key === 'received_at' || key === 'project') return fail(`field "${key}" is set by the server; remove it`);
+      return fail(`unknown field "${key.slice(0, 40)}"; put custom fields inside "data"`);
+    }
+  }
+  const type = o.type;
+  if (typeof type !== 'string' || type === '') return fail('"type" is required: a dotted lowercase name such as "llm.call"');
+  if (type.length > MAX_TYPE_LENGTH || !TYPE_RE.test(type)) {
+    return fail(`"type" must be dotted lowercase (letters, digits, _ and -, at most ${MAX_TYPE_LENGTH} characters), e.g. "agent.step"`);
+  }
+  const draft: EventDraft = { id: '', ts: ctx.now, received_at: ctx.now, project: ctx.project, type, tier: 'operational' };
+
+  if (o.id !== undefined) {
+    const bad = checkId(o.id, 'id');
+    if (bad) return fail(bad);
+    draft.id = o.id as string;
+  } else {
+    draft.id = uuidv7(ctx.now);
+  }
+  if (o.ts !== undefined) {
+    const ts = parseTs(o.ts, ctx.now);
+    if (typeof ts === 'string') return fail(ts);
+    draft.ts = ts;
+  }
+  let override: Tier | undefined;
+  if (o.tier !== undefined) {
+    if (!TIERS.includes(o.tier as Tier)) return fail(`"tier" must be one of ${TIERS.join(', ')}`);
+    override = o.tier as Tier;
+  }
+  for (const f of ID_FIELDS) {
+    const v = o[f];
+    if (v === undefined || v === null) continue;
+    const bad = checkId(v, f);
+    if (bad) return fail(bad);
+    draft[f] = v as string;
+  }
+  if (o.model !== undefined && o.model !== null) {
+    const bad = checkId(o.model, 'model');
+    if (bad) return fail(bad);
+    draft.model = o.model as string;
+  }
+  if (o.usage !== undefined && o.usage !== null) {
+    const usage = parseUsage(o.usage);
+    if (typeof usage === 'string') return fail(usage);
+    draft.usage = usage;
+  }
+  if (o.cost_usd !== undefined && o.cost_usd !== null) {
+    if (typeof o.cost_usd !== 'number' || !Number.isFinite(o.cost_usd) || o.cost_usd < 0 || o.cost_usd > 1e9) {
+      return fail('"cost_usd" must be a non-negative number of US dollars');
+    }
+    draft.cost_usd = o.cost_usd;
+  }
+  if (o.confidence !== undefined && o.confidence !== null) {
+    if (typeof o.confidence !== 'number' || !(o.confidence >= 0 && o.confidence <= 1)) return fail('"confidence" must be a number from 0 to 1');
+    draft.confidence = o.confidence;
+  }
+  let severity: unknown;
+  if (o.data !== undefined) {
+    if (exceedsDepth(o.data, MAX_DATA_DEPTH)) return fail(`"data" is nested deeper than ${MAX_DATA_DEPTH} levels`);
+    const json = JSON.stringify(o.data);
+    if (json.length > ctx.maxDataBytes && byteLength(json) > ctx.maxDataBytes) {
+      return fail(`"data" is ${byteLength(json)} bytes serialized, over the limit of ${ctx.maxDataBytes}; store large payloads elsewhere and send a reference`);
+    }
+    draft.data_json = json;
+    if (o.data !== null && typeof o.data === 'object') severity = (o.data as Record<string, unknown>).severity;
+  }
+  return { ok: true, draft, severity, override };
+}
+
+function fail(error: string): Validated {
+  return { ok: false, error };
+}
+
+function checkId(v: unknown, field: string): string | undefined {
+  if (typeof v !== 'string') return `"${field}" must be a string`;
+  if (v.length === 0 || v.length > MAX_ID_LENGTH) return `"${field}" must be 1 to ${MAX_ID_LENGTH} characters`;
+  if (CONTROL_RE.test(v)) return `"${field}" must not contain control characters`;
+  return undefined;
+}
+
+function parseTs(v: unknown, now: number): number | string {
+  let ms: number;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return '"ts" as a number must be whole epoch milliseconds';
+    ms = v;
+  } else if (typeof v === 'string') {
+    // RFC 3339 requires a date, a time and an offset; Date.parse alone accepts far looser text.
+    if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v)) {
+      return '"ts" must be an RFC 3339 time such as "2026-11-26T21:58:19.123Z", or epoch milliseconds';
+    }
+    ms = Date.parse(v);
+    if (Number.isNaN(ms)) return `"ts" "${v}" is not a real date`;
+  } else {
+    return '"ts" must be an RFC 3339 string or epoch milliseconds';
+  }
+  if (ms < MIN_TS) return '"ts" is before 2000-01-01; send epoch milliseconds (not seconds) or an RFC 3339 string';
+  if (ms > now + MAX_FUTURE_MS) return '"ts" is more than 24 h in the future; check the sender\'s clock';
+  return ms;
+}
+
+function parseUsage(v: unknown): Usage | string {
+  if (typeof v !== 'object' || Array.isArray(v) || v === null) return '"usage" must be an object of token counts';
+  const out: Usage = {};
+  for (const key in v as Record<string, unknown>) {
+    if (!(USAGE_FIELDS as readonly string[]).includes(key)) {
+      return `unknown usage field "${key.slice(0, 40)}"; use ${USAGE_FIELDS.join(', ')}`;
+    }
+    const n = (v as Record<string, unknown>)[key];
+    if (n === null || n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) return `"usage.${key}" must be a non-negative integer`;
+    out[key as keyof Usage] = n;
+  }
+  if ((out.cache_read_tokens ?? 0) + (out.cache_write_tokens ?? 0) > (out.input_tokens ?? Infinity)) {
+    return '"usage.input_tokens" includes cache reads and writes, so it cannot be smaller than their sum';
+  }
+  return out;
+}
+
+/** Iterative depth check: a recursive walk would itself overflow on hostile nesting. */
+function exceedsDepth(v: unknown, max: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) return true;
+    const children = Array.isArray(node) ? node : Object.values(node as object);
+    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+  }
+  return false;
+}
+
+let encoder: TextEncoder | undefined;
+function byteLength(s: string): number {
+  encoder ??= new TextEncoder();
+  return encoder.encode(s).byteLength;
+}

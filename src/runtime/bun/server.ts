@@ -1,0 +1,48 @@
+/** The Bun runtime: Bun.serve with Hono's Bun WebSocket adapter, bun:sqlite, zstd for Parquet. */
+import { upgradeWebSocket, websocket } from 'hono/bun';
+import type { ServerWebSocket } from 'bun';
+import type { Runtime, RuntimeServer, SocketSink } from '../types.js';
+import { openSqlite } from './sqlite.js';
+
+function sinkOf(raw: unknown): SocketSink {
+  const sock = raw as ServerWebSocket<unknown>;
+  return {
+    textMode: 'string',
+    // Bun answers -1 (queued under backpressure), 0 (dropped) or the bytes sent: only 0 is a loss.
+    send: (data) => (typeof data === 'string' ? sock.sendText(data) : sock.send(data)) !== 0,
+    buffered: () => sock.getBufferedAmount(),
+    close: (code, reason) => sock.close(code, reason),
+  };
+}
+
+export const bunRuntime: Runtime = {
+  name: 'bun',
+  openSqlite,
+  upgradeWebSocket: upgradeWebSocket as Runtime['upgradeWebSocket'],
+  sinkOf,
+  zstdCompress: (data, level = 3) => Bun.zstdCompressSync(data, { level }),
+  async serve({ fetch, host, port, maxPayloadBytes }): Promise<RuntimeServer> {
+    const server = Bun.serve({
+      hostname: host,
+      port,
+      fetch: fetch as never,
+      // SSE streams stay open between heartbeats; Bun's default 10 s idle timeout would cut them.
+      idleTimeout: 120,
+      websocket: {
+        ...websocket,
+        maxPayloadLength: maxPayloadBytes,
+        // The hub enforces per-client budgets itself; this is only the hard ceiling behind them.
+        backpressureLimit: 64 * 1024 * 1024,
+        closeOnBackpressureLimit: true,
+        idleTimeout: 120,
+        sendPings: true,
+      } as never,
+    });
+    return {
+      port: server.port!,
+      stop: async () => {
+        await server.stop(false);
+      },
+    };
+  },
+};

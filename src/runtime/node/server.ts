@@ -1,0 +1,59 @@
+/** The Node runtime: @hono/node-server with @hono/node-ws, better-sqlite3, gzip for Parquet. */
+import { serve } from '@hono/node-server';
+import { createNodeWebSocket } from '@hono/node-ws';
+import type { Server } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { Runtime, RuntimeServer, SocketSink } from '../types.js';
+import { openSqlite } from './sqlite.js';
+
+/**
+ * Node's WebSocket helper needs the app when upgrades arrive, but the app needs the helper to be
+ * built; this forwards to whichever fetch handler serve() is given.
+ */
+let currentFetch: ((req: Request, env?: unknown) => Response | Promise<Response>) | undefined;
+const ws = createNodeWebSocket({
+  app: { request: (input: Request | string, init?: RequestInit, env?: unknown) => currentFetch!(new Request(input, init), env) } as never,
+});
+
+function sinkOf(raw: unknown): SocketSink {
+  const sock = raw as WebSocket;
+  return {
+    textMode: 'bytes',
+    send(data) {
+      if (sock.readyState !== 1) return false;
+      sock.send(data, { binary: false });
+      return true;
+    },
+    buffered: () => sock.bufferedAmount,
+    close: (code, reason) => sock.close(code, reason),
+  };
+}
+
+export const nodeRuntime: Runtime = {
+  name: 'node',
+  openSqlite,
+  upgradeWebSocket: ws.upgradeWebSocket as Runtime['upgradeWebSocket'],
+  sinkOf,
+  serve({ fetch, host, port, maxPayloadBytes }) {
+    currentFetch = fetch as typeof currentFetch;
+    // @hono/node-ws builds its WebSocketServer with ws's defaults (100 MiB frames); cap it.
+    (ws.wss.options as { maxPayload: number }).maxPayload = maxPayloadBytes;
+    return new Promise<RuntimeServer>((resolve, reject) => {
+      const server = serve({ fetch: fetch as never, hostname: host, port }, (info) => {
+        resolve({
+          port: info.port,
+          stop: () =>
+            new Promise<void>((done) => {
+              (server as Server).close(() => done());
+              // Idle keep-alive sockets would hold close() open; live streams are closed by the hub.
+              (server as Server).closeIdleConnections?.();
+            }),
+        });
+      }) as Server;
+      server.headersTimeout = 10_000;
+      server.requestTimeout = 60_000;
+      server.on('error', reject);
+      ws.injectWebSocket(server);
+    });
+  },
+};

@@ -1,0 +1,17 @@
+/**
+ * The product's modules beyond the core pipeline, in start order. Each factory returns a Module
+ * (routes, readiness, background run) built from the shared context.
+ */
+import type { AppContext, Module } from '../app-context.js';
+import type { Runtime, SqliteDatabase } from '../runtime/types.js';
+
+export interface ModuleEnv {
+  ctx: AppContext;
+  runtime: Runtime;
+  /** The SQLite database of the single-node store (state and bookkeeping tables live there too). */
+  db: SqliteDatabase;
+}
+
+export type ModuleFactory = (env: ModuleEnv) => Module | Promise<Module>;
+
+export const MODULE_FACTORIES: ModuleFactory[] = [];

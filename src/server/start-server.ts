@@ -1,0 +1,137 @@
+/**
+ * Assembles and runs a server: store, ingest, hub, modules and HTTP, on the given runtime. Used by
+ * both entry points and by tests, so all of them run the same app.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../app.js';
+import type { AppContext, Module } from '../app-context.js';
+import { KeyRing, parseApiKeys } from '../auth/api-keys.js';
+import { Classifier, parseTierRules } from '../classify/tier-rules.js';
+import type { Config } from '../config/schema.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import type { Pricer } from '../core/pricer.js';
+import { IngestService } from '../ingest/ingest-service.js';
+import type { Runtime } from '../runtime/types.js';
+import { RetentionSweeper } from '../store/sqlite/retention-sweeper.js';
+import { SqliteEventLog } from '../store/sqlite/sqlite-event-log.js';
+import { Hub } from '../stream/hub.js';
+import { Metrics } from '../telemetry/metrics.js';
+import { MODULE_FACTORIES, type ModuleFactory } from './modules.js';
+import { readFileSync } from 'node:fs';
+
+export interface StartOptions {
+  runtime: Runtime;
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  pricer?: Pricer;
+  modules?: ModuleFactory[];
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: AppContext;
+  modules: Module[];
+  /** Graceful stop: stop accepting, flush batches, close sockets with 1001, stop modules, close the store. */
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function loadKeys(config: Config): KeyRing {
+  const sources: string[] = [];
+  if (config.apiKeys) sources.push(config.apiKeys);
+  if (config.apiKeysFile) sources.push(readFileSync(config.apiKeysFile, 'utf8'));
+  return new KeyRing(sources.length ? parseApiKeys(sources.join('\n')) : undefined);
+}
+
+export async function startServer(o: StartOptions): Promise<RunningServer> {
+  const { runtime, config, logger } = o;
+  const clock = o.clock ?? systemClock;
+  const keys = loadKeys(config);
+  if (!keys.enabled && !LOOPBACK.test(config.host)) {
+    if (!config.insecure) {
+      throw new Error(`refusing to listen on ${config.host} without API keys: set --api-keys / AUREN_API_KEYS, or pass --insecure`);
+    }
+    logger.warn('listening on a non-loopback address with auth off (--insecure): anyone who can reach it can read and write');
+  } else if (!keys.enabled) {
+    logger.warn('auth is off (no --api-keys): fine on loopback, set keys before exposing the server');
+  }
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = runtime.openSqlite(join(config.dataDir, 'auren.db'));
+  // WAL + NORMAL: a commit survives a process crash (kill -9); only an OS crash can lose the last ones.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536');
+  const metrics = new Metrics();
+  const log = new SqliteEventLog({ db, clock, dedupWindowMs: config.dedupWindowMs });
+  metrics.gauge('auren_store_last_seq', 'Highest seq stored', () => log.lastSeq());
+  metrics.gauge('auren_dedup_window_ids', 'Event ids remembered for dedup', () => log.dedupSize);
+  metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => log.dedupEvictedEarly);
+
+  const classifier = new Classifier(config.tierRules ? parseTierRules(config.tierRules) : []);
+  const ingest = new IngestService({ log, classifier, pricer: o.pricer, clock, metrics, maxDataBytes: config.maxEventBytes });
+  const hub = new Hub({
+    log,
+    clock,
+    metrics,
+    logger,
+    batch: config.batch,
+    limits: {
+      framesPerSecond: config.clientRateFrames,
+      bytesPerSecond: config.clientRateBytes,
+      bufferBytes: config.clientBufferBytes,
+      maxPendingEvents: 10_000,
+    },
+    maxClients: config.maxClients,
+    heartbeatMs: config.heartbeatMs,
+  });
+  const ctx: AppContext = { config, clock, logger, metrics, keys, log, ingest, hub, upgradeWebSocket: runtime.upgradeWebSocket, sinkOf: runtime.sinkOf };
+
+  const modules: Module[] = [];
+  for (const factory of o.modules ?? MODULE_FACTORIES) modules.push(await factory({ ctx, runtime, db }));
+  const abort = new AbortController();
+  const floors = modules.filter((m) => m.retentionFloor);
+  const sweeper = new RetentionSweeper({
+    log,
+    clock,
+    logger,
+    retention: config.retention,
+    floor: () => Math.min(log.lastSeq(), ...floors.map((m) => m.retentionFloor!())),
+  });
+  const running: Promise<void>[] = [sweeper.run(abort.signal)];
+  for (const m of modules) if (m.run) running.push(m.run(abort.signal).catch((err) => logger.error(`${m.name} stopped with an error`, { err })));
+  // Readiness recovers by itself once the disk takes writes again.
+  const probe = setInterval(() => {
+    if (!log.writable()) log.probeWritable();
+  }, 2000);
+  probe.unref?.();
+
+  const app = createApp(ctx, modules);
+  const server = await runtime.serve({ fetch: app.fetch, host: config.host, port: config.port, maxPayloadBytes: 64 * 1024 });
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${server.port}`;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: server.port,
+    ctx,
+    modules,
+    stop() {
+      stopping ??= (async () => {
+        const closed = server.stop();
+        await hub.close();
+        abort.abort();
+        clearInterval(probe);
+        await Promise.all(running);
+        await closed;
+        await log.close();
+        db.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The single-node event log in SQLite (WAL). One transaction per append (group commit per request);
+ * `seq` is the table's INTEGER PRIMARY KEY, so it keeps growing across restarts.
+ */
+import type { EventDraft, StoredEvent, Tier } from '../../core/event.js';
+import type { Clock } from '../../core/clock.js';
+import { DedupWindow } from '../../ingest/dedup-window.js';
+import type { SqliteDatabase, SqlValue } from '../../runtime/types.js';
+import type { AppendListener, AppendResult, EventLog, ReadOptions } from '../event-log.js';
+import { migrate } from './migrations.js';
+
+const COLUMNS =
+  'seq, id, ts, received_at, project, tier, type, agent_id, session_id, trace_id, span_id, parent_span_id, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, confidence, data';
+
+interface EventRow {
+  seq: number;
+  id: string;
+  ts: number;
+  received_at: number;
+  project: string;
+  tier: Tier;
+  type: string;
+  agent_id: string | null;
+  session_id: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  parent_span_id: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost_usd: number | null;
+  confidence: number | null;
+  data: string | null;
+}
+
+export function rowToEvent(r: EventRow): StoredEvent {
+  const e: StoredEvent = { seq: r.seq, id: r.id, ts: r.ts, received_at: r.received_at, project: r.project, tier: r.tier, type: r.type };
+  if (r.agent_id !== null) e.agent_id = r.agent_id;
+  if (r.session_id !== null) e.session_id = r.session_id;
+  if (r.trace_id !== null) e.trace_id = r.trace_id;
+  if (r.span_id !== null) e.span_id = r.span_id;
+  if (r.parent_span_id !== null) e.parent_span_id = r.parent_span_id;
+  if (r.model !== null) e.model = r.model;
+  if (r.input_tokens !== null || r.output_tokens !== null || r.cache_read_tokens !== null || r.cache_write_tokens !== null || r.reasoning_tokens !== null) {
+    e.usage = {};
+    if (r.input_tokens !== null) e.usage.input_tokens = r.input_tokens;
+    if (r.output_tokens !== null) e.usage.output_tokens = r.output_tokens;
+    if (r.cache_read_tokens !== null) e.usage.cache_read_tokens = r.cache_read_tokens;
+    if (r.cache_write_tokens !== null) e.usage.cache_write_tokens = r.cache_write_tokens;
+    if (r.reasoning_tokens !== null) e.usage.reasoning_tokens = r.reasoning_tokens;
+  }
+  if (r.cost_usd !== null || r.model !== null) e.cost_usd = r.cost_usd;
+  if (r.confidence !== null) e.confidence = r.confidence;
+  if (r.data !== null) e.data_json = r.data;
+  return e;
+}
+
+export interface SqliteEventLogOptions {
+  db: SqliteDatabase;
+  clock: Clock;
+  dedupWindowMs: number;
+  dedupMaxEntries?: number;
+}
+
+export class SqliteEventLog implements EventLog {
+  private readonly db: SqliteDatabase;
+  private readonly clock: Clock;
+  private readonly dedup: DedupWindow;
+  private readonly listeners = new Set<AppendListener>();
+  private readonly insert;
+  private seq: number;
+  private failed: Error | undefined;
+
+  constructor(opts: SqliteEventLogOptions) {
+    this.db = opts.db;
+    this.clock = opts.clock;
+    migrate(this.db);
+    this.dedup = new DedupWindow(opts.dedupWindowMs, opts.dedupMaxEntries);
+    this.insert = this.db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
+    this.seq = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events').get<{ s: number }>()!.s;
+    this.loadDedupWindow();
+  }
+
+  /** Rebuilds the dedup window from stored events, so duplicates are caught across a restart. */
+  private loadDedupWindow(): void {
+    const since = this.clock.now() - this.dedup.windowMs;
+    const rows = this.db
+      .prepare('SELECT project, id, received_at FROM events WHERE tier = ? AND received_at >= ?')
+      .all<{ project: string; id: string; received_at: number }>;
+    const all: { project: string; id: string; received_at: number }[] = [];
+    for (const tier of ['critical', 'operational', 'analytical']) all.push(...rows(tier, since));
+    all.sort((a, b) => a.received_at - b.received_at);
+    for (const r of all) this.dedup.add(DedupWindow.key(r.project, r.id), r.received_at);
+  }
+
+  get dedupSize(): number {
+    return this.dedup.size;
+  }
+
+  get dedupEvictedEarly(): number {
+    return this.dedup.evictedEarly;
+  }
+
+  async append(drafts: EventDraft[]): Promise<AppendResult> {
+    return this.appendSync(drafts);
+  }
+
+  appendSync(drafts: EventDraft[]): AppendResult {
+    const now = this.clock.now();
+    this.dedup.prune(now);
+    const duplicates: number[] = [];
+    const fresh: EventDraft[] = [];
+    const keys: string[] = [];
+    const inBatch = new Set<string>();
+    for (let i = 0; i < drafts.length; i++) {
+      const d = drafts[i];
+      const key = DedupWindow.key(d.project, d.id);
+      if (this.dedup.has(key, now) || inBatch.has(key)) {
+        duplicates.push(i);
+        continue;
+      }
+      inBatch.add(key);
+      keys.push(key);
+      fresh.push(d);
+    }
+    if (fresh.length === 0) return { stored: [], duplicates };
+    const stored: StoredEvent[] = new Array(fresh.length);
+    let seq = this.seq;
+    try {
+      this.db.transaction(() => {
+        for (let i = 0; i < fresh.length; i++) {
+          const e = fresh[i] as StoredEvent;
+          e.seq = ++seq;
+          const u = e.usage;
+          this.insert.run(
+            e.seq, e.id, e.ts, e.received_at, e.project, e.tier, e.type,
+            e.agent_id ?? null, e.session_id ?? null, e.trace_id ?? null, e.span_id ?? null, e.parent_span_id ?? null,
+            e.model ?? null,
+            u?.input_tokens ?? null, u?.output_tokens ?? null, u?.cache_read_tokens ?? null, u?.cache_write_tokens ?? null, u?.reasoning_tokens ?? null,
+            e.cost_usd ?? null, e.confidence ?? null, e.data_json ?? null,
+          );
+          stored[i] = e;
+        }
+      });
+      this.failed = undefined;
+    } catch (err) {
+      // Nothing was committed: hand back the seqs we did not use, and report the store unwritable.
+      this.failed = err as Error;
+      throw err;
+    }
+    this.seq = seq;
+    for (const k of keys) this.dedup.add(k, now);
+    for (const l of this.listeners) l(stored);
+    return { stored, duplicates };
+  }
+
+  async read(afterSeq: number, limit: number, opts: ReadOptions = {}): Promise<StoredEvent[]> {
+    return this.readSync(afterSeq, limit, opts);
+  }
+
+  readSync(afterSeq: number, limit: number, opts: ReadOptions = {}): StoredEvent[] {
+    const where = ['seq > ?'];
+    const params: SqlValue[] = [afterSeq];
+    if (opts.projects) {
+      where.push(`project IN (${opts.projects.map(() => '?').join(',')})`);
+      params.push(...opts.projects);
+    }
+    if (opts.tiers) {
+      where.push(`tier IN (${opts.tiers.map(() => '?').join(',')})`);
+      params.push(...opts.tiers);
+    }
+    params.push(limit);
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all<EventRow>(...params);
+    return rows.map(rowToEvent);
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  onAppend(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  writable(): boolean {
+    return this.failed === undefined;
+  }
+
+  /** The last write error, for readiness and error messages. */
+  lastError(): Error | undefined {
+    return this.failed;
+  }
+
+  /** Retries a trivial write so readiness recovers by itself once the disk is writable again. */
+  probeWritable(): boolean {
+    try {
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', ?)").run(String(this.clock.now()));
+      this.failed = undefined;
+    } catch (err) {
+      this.failed = err as Error;
+    }
+    return this.failed === undefined;
+  }
+
+  /**
+   * Deletes up to `chunk` events of `tier` received before `cutoff` and with seq ≤ `maxSeq` (the archiver's
+   * watermark: nothing unarchived is ever swept). Returns how many were deleted; call again while it is
+   * `chunk`, yielding between calls, so ingest never waits long.
+   */
+  sweep(tier: Tier, cutoff: number, maxSeq: number, chunk = 5000): number {
+    return this.db
+      .prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE tier = ? AND received_at < ? AND seq <= ? ORDER BY received_at LIMIT ?)')
+      .run(tier, cutoff, maxSeq, chunk).changes;
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT COUNT(*) AS n FROM events').get<{ n: number }>()!.n;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * One subscriber (WebSocket or SSE) and its delivery policy: a frame and byte rate limit, a bounded
+ * outbound buffer, analytical events dropped first then operational (reported in `lagged` frames),
+ * and critical events never dropped: a client that cannot take them is closed with 4008.
+ */
+import type { StoredEvent, Tier } from '../core/event.js';
+import type { SocketSink } from '../runtime/types.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { CompiledFilter } from './filter.js';
+import { Frame } from './frame.js';
+import { TokenBucket } from './token-bucket.js';
+
+export const CLOSE_SLOW_CONSUMER = 4008;
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY = 1008;
+
+export interface ClientLimits {
+  framesPerSecond: number;
+  bytesPerSecond: number;
+  bufferBytes: number;
+  /** Live events held for a client while its replay runs; past this it re-reads the store instead. */
+  maxPendingEvents: number;
+}
+
+export type Transport = 'ws' | 'sse';
+
+let nextId = 1;
+
+export class StreamClient {
+  readonly id = nextId++;
+  state: 'replaying' | 'live' | 'closed' = 'live';
+  /** Events with seq ≤ watermark were already delivered by a replay. */
+  watermark = 0;
+  /** Live events that arrived while the replay ran (null once they overflowed). */
+  pending: StoredEvent[] | null = [];
+  lastSentAt: number;
+  private readonly frames: TokenBucket;
+  private readonly bytes: TokenBucket;
+  private readonly dropped: Record<Tier, number> = { critical: 0, operational: 0, analytical: 0 };
+  private droppedTotal = 0;
+
+  constructor(
+    readonly transport: Transport,
+    readonly sink: SocketSink,
+    public filter: CompiledFilter,
+    private readonly limits: ClientLimits,
+    private readonly metrics: Metrics,
+    now: number,
+  ) {
+    this.frames = new TokenBucket(limits.framesPerSecond, limits.framesPerSecond, now);
+    this.bytes = new TokenBucket(limits.bytesPerSecond, limits.bytesPerSecond, now);
+    this.lastSentAt = now;
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private bytesOf(frame: Frame): string | Uint8Array {
+    if (this.transport === 'sse') return frame.sse();
+    return this.sink.textMode === 'string' ? frame.text : frame.ws();
+  }
+
+  /** Sends a control frame (pong, replay_done, dashboard…), exempt from event rate limits. */
+  sendControl(frame: Frame, now: number): void {
+    if (this.state === 'closed') return;
+    if (this.sink.buffered() > this.limits.bufferBytes) return;
+    this.sink.send(this.bytesOf(frame));
+    this.lastSentAt = now;
+  }
+
+  /** Sends a replay frame: never dropped; the replay paces itself on the client's buffer instead. */
+  sendReplay(frame: Frame, now: number): void {
+    if (this.state === 'closed') return;
+    if (!this.sink.send(this.bytesOf(frame))) {
+      this.closeSlow(frame.minSeq - 1);
+      return;
+    }
+    this.lastSentAt = now;
+  }
+
+  /** Delivers a live events frame, or holds its events while a replay is running. */
+  deliver(frame: Frame, now: number): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'replaying') {
+      if (this.pending) {
+        if (this.pending.length + frame.count > this.limits.maxPendingEvents) this.pending = null;
+        else for (const e of frame.events!) this.pending.push(e);
+      }
+      return;
+    }
+    if (frame.maxSeq <= this.watermark) return;
+    if (frame.minSeq <= this.watermark) {
+      // Only right after a replay: part of this batch was already replayed, send the rest.
+      frame = Frame.events(frame.tier!, frame.events!.filter((e) => e.seq > this.watermark), frame.resumeSeq);
+    }
+    this.sendEvents(frame, now);
+  }
+
+  /** Sends an events frame under the client's limits. */
+  sendEvents(frame: Frame, now: number): void {
+    const tier = frame.tier!;
+    const bytes = this.bytesOf(frame);
+    const size = typeof bytes === 'string' ? bytes.length : bytes.byteLength;
+    const buffered = this.sink.buffered();
+    if (tier === 'critical') {
+      if (buffered + size > this.limits.bufferBytes) {
+        this.closeSlow(frame.minSeq - 1);
+        return;
+      }
+      this.frames.force(1, now);
+      this.bytes.force(size, now);
+    } else {
+      const share = tier === 'analytical' ? 0.5 : 0.75;
+      if (buffered + size > this.limits.bufferBytes * share) {
+        this.drop(tier, frame.count, 'slow_consumer');
+        return;
+      }
+      if (!this.frames.take(1, now) || !this.bytes.take(size, now)) {
+        this.drop(tier, frame.count, 'rate_limit');
+        return;
+      }
+    }
+    if (this.droppedTotal > 0) this.reportLag();
+    if (!this.sink.send(bytes)) {
+      if (tier === 'critical') this.closeSlow(frame.minSeq - 1);
+      else this.drop(tier, frame.count, 'slow_consumer');
+      return;
+    }
+    this.lastSentAt = now;
+    this.metrics.framesOut[tier]++;
+    this.metrics.eventsDelivered[tier] += frame.count;
+  }
+
+  private drop(tier: Tier, n: number, reason: 'rate_limit' | 'slow_consumer'): void {
+    this.dropped[tier] += n;
+    this.droppedTotal += n;
+    this.metrics.dropped[reason][tier] += n;
+  }
+
+  private reportLag(): void {
+    const tiers: Partial<Record<Tier, number>> = {};
+    for (const t of ['critical', 'operational', 'analytical'] as const) if (this.dropped[t]) tiers[t] = this.dropped[t];
+    const f = Frame.control({ type: 'lagged', dropped: this.droppedTotal, tiers });
+    this.sink.send(this.bytesOf(f));
+    this.dropped.operational = this.dropped.analytical = this.dropped.critical = 0;
+    this.droppedTotal = 0;
+  }
+
+  closeSlow(resumeSeq: number): void {
+    this.metrics.disconnects.inc({ reason: 'slow_consumer' });
+    this.close(CLOSE_SLOW_CONSUMER, `slow consumer: critical events could not be delivered; reconnect with since=${Math.max(0, resumeSeq)}`);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.pending = null;
+    try {
+      this.sink.close(code, reason.slice(0, 120));
+    } catch {
+      // already gone
+    }
+  }
+}

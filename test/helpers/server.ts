@@ -1,0 +1,26 @@
+/** Starts the real server in-process on the Node runtime, on a real port. */
+import { silentLogger, createLogger, type Logger } from '../../src/core/log.js';
+import type { Config } from '../../src/config/schema.js';
+import { nodeRuntime } from '../../src/runtime/node/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/start-server.js';
+import { testConfig } from './config.js';
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  errors: string[];
+}
+
+/** A logger that records errors so a test can fail when the server logged one. */
+function recordingLogger(errors: string[]): Logger {
+  const base = process.env.AUREN_TEST_LOG ? createLogger('debug') : silentLogger;
+  return { ...base, error: (msg, fields) => (errors.push(`${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (v instanceof Error ? v.stack : v))}`), base.error(msg, fields)) };
+}
+
+export async function startTestServer(
+  opts: { config?: Partial<Config>; argv?: string[] } & Partial<Omit<StartOptions, 'config' | 'runtime' | 'logger'>> = {},
+): Promise<TestServer> {
+  const config = testConfig(opts.config, opts.argv);
+  const errors: string[] = [];
+  const server = await startServer({ ...opts, runtime: nodeRuntime, config, logger: recordingLogger(errors) });
+  return { ...server, config, errors, url: `http://127.0.0.1:${server.port}` };
+}

@@ -22,7 +22,20 @@ interface Group {
 
 type BatchedTier = Exclude<Tier, 'critical'>;
 
+/**
+ * Holds back repeats of the same event during a storm (see src/storm). Only the live stream is
+ * coalesced: the log, dashboards, archive and replays still see every event.
+ */
+export interface StreamCoalescer {
+  /** true = stream this event now; false = held back and counted into a later summary. */
+  admit(e: StoredEvent, now: number): boolean;
+  /** Starts emitting summary entries (each a StoredEvent whose `wire` carries repeat_count etc.). */
+  start(emit: (summary: StoredEvent) => void): void;
+  stop(): void;
+}
+
 export interface HubOptions {
+  coalescer?: StreamCoalescer;
   log: EventLog;
   clock: Clock;
   metrics: Metrics;
@@ -46,6 +59,7 @@ export class Hub {
 
   constructor(private readonly o: HubOptions) {
     this.unsubscribe = o.log.onAppend((events) => this.publish(events));
+    o.coalescer?.start((summary) => this.route(summary));
     this.heartbeat = setInterval(() => this.beat(), Math.min(o.heartbeatMs, 5000));
     this.heartbeat.unref?.();
     o.metrics.gauge('auren_stream_clients', 'Connected stream clients by transport', () => this.clientCounts(), 'transport');
@@ -192,19 +206,28 @@ export class Hub {
   /** Takes a committed batch from the log. */
   publish(events: readonly StoredEvent[]): void {
     if (this.closing) return;
+    const coalescer = this.o.coalescer;
+    const now = coalescer ? this.o.clock.now() : 0;
     for (const e of events) {
-      if (e.tier === 'critical') {
-        this.broadcast('critical', [e]);
-        this.o.metrics.criticalLatencySeconds.observe(Math.max(0, this.o.clock.now() - e.received_at) / 1000);
-        continue;
-      }
-      const tier = e.tier;
-      const list = this.pending[tier];
-      list.push(e);
-      if (list.length >= this.o.batch[tier].maxEvents) this.flush(tier);
-      else if (list.length === 1) {
-        this.timers[tier] = setTimeout(() => this.flush(tier), this.o.batch[tier].intervalMs);
-      }
+      if (coalescer && !coalescer.admit(e, now)) continue;
+      this.route(e);
+    }
+  }
+
+  /** Critical events go out at once; the others join their tier's batch. */
+  private route(e: StoredEvent): void {
+    if (this.closing) return;
+    if (e.tier === 'critical') {
+      this.broadcast('critical', [e]);
+      this.o.metrics.criticalLatencySeconds.observe(Math.max(0, this.o.clock.now() - e.received_at) / 1000);
+      return;
+    }
+    const tier = e.tier;
+    const list = this.pending[tier];
+    list.push(e);
+    if (list.length >= this.o.batch[tier].maxEvents) this.flush(tier);
+    else if (list.length === 1) {
+      this.timers[tier] = setTimeout(() => this.flush(tier), this.o.batch[tier].intervalMs);
     }
   }
 
@@ -265,6 +288,7 @@ export class Hub {
     this.flush('operational');
     this.flush('analytical');
     this.closing = true;
+    this.o.coalescer?.stop();
     this.unsubscribe?.();
     clearInterval(this.heartbeat);
     for (const c of this.clients) c.close(CLOSE_GOING_AWAY, 'server shutting down; reconnect with since');

@@ -35,6 +35,8 @@ export interface RunningServer {
   port: number;
   ctx: AppContext;
   modules: Module[];
+  /** The Hono app, for in-process requests (`app.request(…)`). */
+  app: ReturnType<typeof createApp>;
   /** Graceful stop: stop accepting, flush batches, close sockets with 1001, stop modules, close the store. */
   stop(): Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     port: server.port,
     ctx,
     modules,
+    app,
     stop() {
       stopping ??= (async () => {
         const closed = server.stop();

@@ -15,7 +15,8 @@ export function eventsRoute(app: Hono, ctx: AppContext): void {
     const items = splitBody(text, format, MAX_EVENTS_PER_REQUEST);
     const result = await ctx.ingest.ingest(principal.project, items);
     if (result.accepted === 0 && result.duplicates === 0) {
-      return c.json({ error: 'no event in the request is valid; see errors', ...result }, 400);
+      const first = result.errors[0];
+      return c.json({ error: `no event in the request is valid; event ${first.index}: ${first.error}`, ...result }, 400);
     }
     return c.json(result, 202);
   });

@@ -97,6 +97,7 @@ export class Hub {
   /** Registers a client; with `since`, replays stored events after it first, then goes live. */
   connect(transport: Transport, sink: SocketSink, filter: StreamFilter, since?: number): StreamClient {
     const client = new StreamClient(transport, sink, compileFilter(filter), this.o.limits, this.o.metrics, this.o.clock.now());
+    client.onClosed = () => this.disconnect(client);
     this.clients.add(client);
     this.join(client);
     if (since !== undefined) void this.replay(client, since);

@@ -34,6 +34,8 @@ export class StreamClient {
   /** Live events that arrived while the replay ran (null once they overflowed). */
   pending: StoredEvent[] | null = [];
   lastSentAt: number;
+  /** Set by the hub: forget this client as soon as it is closed, not when the peer confirms. */
+  onClosed: (() => void) | undefined;
   private readonly frames: TokenBucket;
   private readonly bytes: TokenBucket;
   private readonly dropped: Record<Tier, number> = { critical: 0, operational: 0, analytical: 0 };
@@ -156,6 +158,7 @@ export class StreamClient {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.pending = null;
+    this.onClosed?.();
     try {
       this.sink.close(code, reason.slice(0, 120));
     } catch {

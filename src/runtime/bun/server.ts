@@ -4,6 +4,9 @@ import type { ServerWebSocket } from 'bun';
 import type { Runtime, RuntimeServer, SocketSink } from '../types.js';
 import { openSqlite } from './sqlite.js';
 
+/** A closed peer that never answers the close handshake (e.g. stopped reading) is cut off after this. */
+const CLOSE_GRACE_MS = 5000;
+
 function sinkOf(raw: unknown): SocketSink {
   const sock = raw as ServerWebSocket<unknown>;
   return {
@@ -11,7 +14,10 @@ function sinkOf(raw: unknown): SocketSink {
     // Bun answers -1 (queued under backpressure), 0 (dropped) or the bytes sent: only 0 is a loss.
     send: (data) => (typeof data === 'string' ? sock.sendText(data) : sock.send(data)) !== 0,
     buffered: () => sock.getBufferedAmount(),
-    close: (code, reason) => sock.close(code, reason),
+    close(code, reason) {
+      sock.close(code, reason);
+      setTimeout(() => sock.readyState !== 3 && sock.terminate(), CLOSE_GRACE_MS);
+    },
   };
 }
 

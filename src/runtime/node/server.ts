@@ -15,6 +15,20 @@ const ws = createNodeWebSocket({
   app: { request: (input: Request | string, init?: RequestInit, env?: unknown) => currentFetch!(new Request(input, init), env) } as never,
 });
 
+// @hono/node-ws reports socket errors with `new ErrorEvent(…)`, a global Node 20 lacks.
+globalThis.ErrorEvent ??= class ErrorEvent extends Event {
+  readonly error: unknown;
+  readonly message: string;
+  constructor(type: string, init: { error?: unknown; message?: string } = {}) {
+    super(type);
+    this.error = init.error;
+    this.message = init.message ?? String((init.error as Error | undefined)?.message ?? '');
+  }
+} as unknown as typeof globalThis.ErrorEvent;
+
+/** A closed peer that never answers the close handshake (e.g. stopped reading) is cut off after this. */
+const CLOSE_GRACE_MS = 5000;
+
 function sinkOf(raw: unknown): SocketSink {
   const sock = raw as WebSocket;
   return {
@@ -25,7 +39,10 @@ function sinkOf(raw: unknown): SocketSink {
       return true;
     },
     buffered: () => sock.bufferedAmount,
-    close: (code, reason) => sock.close(code, reason),
+    close(code, reason) {
+      sock.close(code, reason);
+      setTimeout(() => sock.readyState !== 3 && sock.terminate(), CLOSE_GRACE_MS).unref();
+    },
   };
 }
 

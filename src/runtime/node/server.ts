@@ -61,9 +61,15 @@ export const nodeRuntime: Runtime = {
           port: info.port,
           stop: () =>
             new Promise<void>((done) => {
-              (server as Server).close(() => done());
-              // Idle keep-alive sockets would hold close() open; live streams are closed by the hub.
-              (server as Server).closeIdleConnections?.();
+              const srv = server as Server;
+              // Streams end when the hub closes them; their sockets then idle on keep-alive, so
+              // keep closing idle connections until the last one is gone.
+              const sweep = setInterval(() => srv.closeIdleConnections(), 50);
+              srv.close(() => {
+                clearInterval(sweep);
+                done();
+              });
+              srv.closeIdleConnections();
             }),
         });
       }) as Server;

@@ -12,6 +12,7 @@ import type { Config } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { Pricer } from '../core/pricer.js';
+import { createPricer } from '../pricing/genai-pricer.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import type { Runtime } from '../runtime/types.js';
 import { RetentionSweeper } from '../store/sqlite/retention-sweeper.js';
@@ -54,6 +55,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const { runtime, config, logger } = o;
   const clock = o.clock ?? systemClock;
   const keys = loadKeys(config);
+  const pricer = o.pricer ?? createPricer(config.prices);
   if (!keys.enabled && !LOOPBACK.test(config.host)) {
     if (!config.insecure) {
       throw new Error(`refusing to listen on ${config.host} without API keys: set --api-keys / AUREN_API_KEYS, or pass --insecure`);
@@ -74,7 +76,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => log.dedupEvictedEarly);
 
   const classifier = new Classifier(config.tierRules ? parseTierRules(config.tierRules) : []);
-  const ingest = new IngestService({ log, classifier, pricer: o.pricer, clock, metrics, maxDataBytes: config.maxEventBytes });
+  const ingest = new IngestService({ log, classifier, pricer, clock, metrics, maxDataBytes: config.maxEventBytes });
   const hub = new Hub({
     log,
     clock,

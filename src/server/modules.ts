@@ -4,6 +4,7 @@
  */
 import type { AppContext, Module } from '../app-context.js';
 import type { Runtime, SqliteDatabase } from '../runtime/types.js';
+import { otlpModule } from '../otlp/otlp-module.js';
 
 export interface ModuleEnv {
   ctx: AppContext;
@@ -14,4 +15,6 @@ export interface ModuleEnv {
 
 export type ModuleFactory = (env: ModuleEnv) => Module | Promise<Module>;
 
-export const MODULE_FACTORIES: ModuleFactory[] = [];
+export const MODULE_FACTORIES: ModuleFactory[] = [
+  otlpModule,
+];

@@ -50,7 +50,7 @@ export interface StoredEvent extends EventDraft {
  * Built once per event and reused by every subscriber.
  */
 export function eventToJson(e: StoredEvent): string {
-  let s = `{"seq":${e.seq},"id":${JSON.stringify(e.id)},"ts":"${new Date(e.ts).toISOString()}","received_at":"${new Date(e.received_at).toISOString()}","project":${JSON.stringify(e.project)},"tier":"${e.tier}","type":${JSON.stringify(e.type)}`;
+  let s = `{"seq":${e.seq},"id":${JSON.stringify(e.id)},"ts":"${isoTime(e.ts)}","received_at":"${isoTime(e.received_at)}","project":${JSON.stringify(e.project)},"tier":"${e.tier}","type":${JSON.stringify(e.type)}`;
   for (const f of ID_FIELDS) {
     const v = e[f];
     if (v !== undefined) s += `,"${f}":${JSON.stringify(v)}`;
@@ -61,6 +61,18 @@ export function eventToJson(e: StoredEvent): string {
   if (e.confidence !== undefined) s += `,"confidence":${e.confidence}`;
   if (e.data_json !== undefined) s += `,"data":${e.data_json}`;
   return s + '}';
+}
+
+/** Events of one request share received_at (and often ts): remember the last few conversions. */
+const isoCache = new Map<number, string>();
+export function isoTime(ms: number): string {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size >= 64) isoCache.clear();
+    s = new Date(ms).toISOString();
+    isoCache.set(ms, s);
+  }
+  return s;
 }
 
 /** Parsed `data`, for consumers that need to look inside it (dashboards). */

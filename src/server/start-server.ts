@@ -78,6 +78,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const classifier = new Classifier(config.tierRules ? parseTierRules(config.tierRules) : []);
   const ingest = new IngestService({ log, classifier, pricer, clock, metrics, maxDataBytes: config.maxEventBytes });
   const hub = new Hub({
+    publish: runtime.publish,
     log,
     clock,
     metrics,

@@ -18,7 +18,11 @@ import type { SocketSink } from '../runtime/types.js';
 interface Group {
   filter: CompiledFilter;
   clients: Set<StreamClient>;
+  /** Native publish topic of this group (runtimes that have topics). */
+  topic: string;
 }
+
+let groupIds = 0;
 
 type BatchedTier = Exclude<Tier, 'critical'>;
 
@@ -36,6 +40,8 @@ export interface StreamCoalescer {
 
 export interface HubOptions {
   coalescer?: StreamCoalescer;
+  /** Native topic publish (Bun): one write of a frame reaches every subscribed socket. */
+  publish?: (topic: string, data: string) => void;
   log: EventLog;
   clock: Clock;
   metrics: Metrics;
@@ -125,7 +131,7 @@ export class Hub {
   private join(client: StreamClient): void {
     let g = this.groups.get(client.filter.key);
     if (!g) {
-      g = { filter: client.filter, clients: new Set() };
+      g = { filter: client.filter, clients: new Set(), topic: `g${++groupIds}` };
       this.groups.set(client.filter.key, g);
     }
     g.clients.add(client);
@@ -135,6 +141,7 @@ export class Hub {
     const g = this.groups.get(client.filter.key);
     if (!g) return;
     g.clients.delete(client);
+    client.setTopic(undefined);
     if (g.clients.size === 0) this.groups.delete(client.filter.key);
   }
 
@@ -250,7 +257,20 @@ export class Hub {
       const selected = events.length === 1 ? (g.filter.matches(events[0]) ? events : []) : events.filter(g.filter.matches);
       if (selected.length === 0) continue;
       const frame = Frame.events(tier, selected, Math.min(resume, selected[selected.length - 1].seq));
-      for (const c of g.clients) c.deliver(frame, now);
+      const publish = this.o.publish;
+      if (!publish) {
+        for (const c of g.clients) c.deliver(frame, now);
+        continue;
+      }
+      // Encode once, write natively once: the topic holds exactly the clients that passed their limits.
+      let shared = 0;
+      for (const c of g.clients) {
+        const viaTopic = c.canShare && c.deliver(frame, now, true);
+        if (!c.canShare) c.deliver(frame, now);
+        else c.setTopic(viaTopic ? g.topic : undefined);
+        if (viaTopic) shared++;
+      }
+      if (shared) publish(g.topic, frame.text);
     }
   }
 

@@ -81,34 +81,53 @@ export class StreamClient {
     this.lastSentAt = now;
   }
 
-  /** Delivers a live events frame, or holds its events while a replay is running. */
-  deliver(frame: Frame, now: number): void {
-    if (this.state === 'closed') return;
+  /**
+   * Delivers a live events frame. Returns true when the client may take the group's shared bytes
+   * (the caller publishes them once for every such client); false when the client dealt with the
+   * frame itself: held it during a replay, skipped it, dropped it, closed, or sent its own copy.
+   */
+  deliver(frame: Frame, now: number, shared = false): boolean {
+    if (this.state === 'closed') return false;
     if (this.state === 'replaying') {
       if (this.pending) {
         if (this.pending.length + frame.count > this.limits.maxPendingEvents) this.pending = null;
         else for (const e of frame.events!) this.pending.push(e);
       }
-      return;
+      return false;
     }
-    if (frame.maxSeq <= this.watermark) return;
+    if (frame.maxSeq <= this.watermark) return false;
     if (frame.minSeq <= this.watermark) {
       // Only right after a replay: part of this batch was already replayed, send the rest.
       frame = Frame.events(frame.tier!, frame.events!.filter((e) => e.seq > this.watermark), frame.resumeSeq);
+      shared = false;
     }
-    this.sendEvents(frame, now);
+    if (!this.admit(frame, now)) return false;
+    if (shared) {
+      this.sent(frame, now);
+      return true;
+    }
+    this.write(frame, now);
+    return false;
   }
 
   /** Sends an events frame under the client's limits. */
   sendEvents(frame: Frame, now: number): void {
+    if (this.admit(frame, now)) this.write(frame, now);
+  }
+
+  /**
+   * The delivery policy: critical frames always pass unless the buffer is full (then 4008);
+   * analytical frames drop first (half the buffer), operational next (three quarters), and both
+   * obey the frame and byte rate limits. Unreported drops are announced before the next frame.
+   */
+  private admit(frame: Frame, now: number): boolean {
     const tier = frame.tier!;
-    const bytes = this.bytesOf(frame);
-    const size = typeof bytes === 'string' ? bytes.length : bytes.byteLength;
+    const size = this.transport === 'sse' ? frame.sse().byteLength : frame.text.length;
     const buffered = this.sink.buffered();
     if (tier === 'critical') {
       if (buffered + size > this.limits.bufferBytes) {
         this.closeSlow(frame.minSeq - 1);
-        return;
+        return false;
       }
       this.frames.force(1, now);
       this.bytes.force(size, now);
@@ -116,22 +135,46 @@ export class StreamClient {
       const share = tier === 'analytical' ? 0.5 : 0.75;
       if (buffered + size > this.limits.bufferBytes * share) {
         this.drop(tier, frame.count, 'slow_consumer');
-        return;
+        return false;
       }
       if (!this.frames.take(1, now) || !this.bytes.take(size, now)) {
         this.drop(tier, frame.count, 'rate_limit');
-        return;
+        return false;
       }
     }
     if (this.droppedTotal > 0) this.reportLag();
-    if (!this.sink.send(bytes)) {
-      if (tier === 'critical') this.closeSlow(frame.minSeq - 1);
-      else this.drop(tier, frame.count, 'slow_consumer');
+    return true;
+  }
+
+  private write(frame: Frame, now: number): void {
+    if (!this.sink.send(this.bytesOf(frame))) {
+      if (frame.tier === 'critical') this.closeSlow(frame.minSeq - 1);
+      else this.drop(frame.tier!, frame.count, 'slow_consumer');
       return;
     }
+    this.sent(frame, now);
+  }
+
+  private sent(frame: Frame, now: number): void {
     this.lastSentAt = now;
-    this.metrics.framesOut[tier]++;
-    this.metrics.eventsDelivered[tier] += frame.count;
+    this.metrics.framesOut[frame.tier!]++;
+    this.metrics.eventsDelivered[frame.tier!] += frame.count;
+  }
+
+  /** The shared topic this client is subscribed to (runtimes with native publish), if any. */
+  private topic: string | undefined;
+
+  /** Joins or leaves a shared topic so the next publish reaches exactly the clients that passed. */
+  setTopic(topic: string | undefined): void {
+    if (topic === this.topic) return;
+    if (this.topic !== undefined) this.sink.unsubscribe?.(this.topic);
+    if (topic !== undefined) this.sink.subscribe?.(topic);
+    this.topic = topic;
+  }
+
+  /** Whether frames can reach this client through a shared publish. */
+  get canShare(): boolean {
+    return this.transport === 'ws' && this.sink.subscribe !== undefined;
   }
 
   private drop(tier: Tier, n: number, reason: 'rate_limit' | 'slow_consumer'): void {
@@ -158,6 +201,7 @@ export class StreamClient {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.pending = null;
+    this.setTopic(undefined);
     this.onClosed?.();
     try {
       this.sink.close(code, reason.slice(0, 120));

@@ -14,6 +14,8 @@ function sinkOf(raw: unknown): SocketSink {
     // Bun answers -1 (queued under backpressure), 0 (dropped) or the bytes sent: only 0 is a loss.
     send: (data) => (typeof data === 'string' ? sock.sendText(data) : sock.send(data)) !== 0,
     buffered: () => sock.getBufferedAmount(),
+    subscribe: (topic) => sock.subscribe(topic),
+    unsubscribe: (topic) => sock.unsubscribe(topic),
     close(code, reason) {
       sock.close(code, reason);
       setTimeout(() => sock.readyState !== 3 && sock.terminate(), CLOSE_GRACE_MS);
@@ -21,11 +23,14 @@ function sinkOf(raw: unknown): SocketSink {
   };
 }
 
+let current: ReturnType<typeof Bun.serve> | undefined;
+
 export const bunRuntime: Runtime = {
   name: 'bun',
   openSqlite,
   upgradeWebSocket: upgradeWebSocket as Runtime['upgradeWebSocket'],
   sinkOf,
+  publish: (topic, data) => void current?.publish(topic, data),
   zstdCompress: (data, level = 3) => Bun.zstdCompressSync(data, { level }),
   async serve({ fetch, host, port, maxPayloadBytes }): Promise<RuntimeServer> {
     const server = Bun.serve({
@@ -44,6 +49,7 @@ export const bunRuntime: Runtime = {
         sendPings: true,
       } as never,
     });
+    current = server;
     return {
       port: server.port!,
       stop: async () => {

@@ -19,7 +19,7 @@ export class Truncations {
 }
 
 /** A KeyValue list to an object (later duplicates win); non-string keys are skipped. */
-export function attributesToObject(list: unknown, cuts: Truncations, where: string, maxKeys = MAX_ATTRIBUTES): Record<string, unknown> {
+export function attributesToObject(list: unknown, cuts: Truncations, where: string, maxKeys = MAX_ATTRIBUTES, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(list)) return out;
   let n = 0;
@@ -32,7 +32,7 @@ export function attributesToObject(list: unknown, cuts: Truncations, where: stri
       break;
     }
     n++;
-    out[key.length > 256 ? key.slice(0, 256) : key] = anyValue((kv as Record<string, unknown>).value, cuts, `${where}.${key.slice(0, 64)}`, 0);
+    out[key.length > 256 ? key.slice(0, 256) : key] = anyValue((kv as Record<string, unknown>).value, cuts, `${where}.${key.slice(0, 64)}`, depth);
   }
   return out;
 }
@@ -62,7 +62,7 @@ export function anyValue(v: unknown, cuts: Truncations, where: string, depth: nu
   const kv = field(o, 'kvlistValue');
   if (kv !== undefined && kv !== null) {
     if (depth >= MAX_DEPTH) return cutDepth(cuts, where);
-    return attributesToObject(field(kv as Record<string, unknown>, 'values'), cuts, where, MAX_ARRAY_ITEMS);
+    return attributesToObject(field(kv as Record<string, unknown>, 'values'), cuts, where, MAX_ARRAY_ITEMS, depth + 1);
   }
   return null;
 }

@@ -25,9 +25,9 @@ export interface OtlpCounters {
 
 export function otlpRoute(app: Hono, ctx: AppContext, counters: OtlpCounters): void {
   app.post('/v1/traces', async (c) => {
-    // The Status body must use the request's encoding, even for errors found before decoding.
+    // The Status body uses the request's encoding; JSON when the encoding is unknown (readable).
     const ct = (c.req.header('content-type') ?? '').toLowerCase();
-    const replyIn: OtlpEncoding = ct.includes('json') ? 'json' : 'protobuf';
+    const replyIn: OtlpEncoding = ct.includes('protobuf') ? 'protobuf' : 'json';
     try {
       return await handle(c, ctx, counters);
     } catch (err) {

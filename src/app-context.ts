@@ -34,6 +34,11 @@ export interface Module {
   /** undefined when ready, else what is wrong (shown by /readyz). */
   ready?(): string | undefined;
   /**
+   * undefined normally; a reason when ingest must shed load (answer 429) because this module has
+   * fallen too far behind to keep memory or disk bounded.
+   */
+  overload?(): string | undefined;
+  /**
    * The highest seq this module no longer needs from the hot store (e.g. the archiver's uploaded
    * watermark); retention never sweeps past the lowest floor of all modules.
    */

@@ -33,6 +33,7 @@ export interface Config {
   clientRateBytes: number;
   clientBufferBytes: number;
   maxClients: number;
+  maxInflight: number;
   heartbeatMs: number;
   corsOrigin: string | undefined;
   prices: string | undefined;
@@ -136,6 +137,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'clientRateBytes', flag: '--client-rate-bytes', env: 'AUREN_CLIENT_RATE_BYTES', def: '16MiB', help: 'Bytes per second one stream client may receive', parse: parseSize },
   { key: 'clientBufferBytes', flag: '--client-buffer', env: 'AUREN_CLIENT_BUFFER', def: '1MiB', help: 'Outbound bytes queued for one client before it is lagged or closed', parse: parseSize },
   { key: 'maxClients', flag: '--max-clients', env: 'AUREN_MAX_CLIENTS', def: '10000', help: 'Most stream clients at once', parse: positiveInt },
+  { key: 'maxInflight', flag: '--max-inflight', env: 'AUREN_MAX_INFLIGHT', def: '64', help: 'Most ingest request bodies read at once; more get 429', parse: positiveInt },
   { key: 'heartbeatMs', flag: '--heartbeat', env: 'AUREN_HEARTBEAT', def: '15s', help: 'Idle stream heartbeat interval', parse: positiveDuration },
   { key: 'corsOrigin', flag: '--cors-origin', env: 'AUREN_CORS_ORIGIN', def: undefined, help: 'Origin allowed to call the API from a browser (off by default)', parse: optStr },
   { key: 'prices', flag: '--prices', env: 'AUREN_PRICES', def: undefined, help: 'JSON file of price overrides for private models', parse: optStr },

@@ -38,7 +38,10 @@ export class IngestService {
   async ingest(project: string, items: RawItem[]): Promise<IngestResult> {
     const { clock, metrics } = this.deps;
     const shed = this.deps.overload?.();
-    if (shed) throw new HttpError(429, shed, { 'Retry-After': '1' });
+    if (shed) {
+      metrics.shed.inc({ reason: 'backlog' });
+      throw new HttpError(429, `${shed}; retry later`, { 'Retry-After': '5' });
+    }
     const now = clock.now();
     const drafts: EventDraft[] = [];
     const errors: IngestResult['errors'] = [];

@@ -76,7 +76,15 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => log.dedupEvictedEarly);
 
   const classifier = new Classifier(config.tierRules ? parseTierRules(config.tierRules) : []);
-  const ingest = new IngestService({ log, classifier, pricer, clock, metrics, maxDataBytes: config.maxEventBytes });
+  const modules: Module[] = [];
+  const overload = (): string | undefined => {
+    for (const m of modules) {
+      const reason = m.overload?.();
+      if (reason) return `${m.name}: ${reason}`;
+    }
+    return undefined;
+  };
+  const ingest = new IngestService({ log, classifier, pricer, clock, metrics, maxDataBytes: config.maxEventBytes, overload });
   const hub = new Hub({
     publish: runtime.publish,
     log,
@@ -95,7 +103,6 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   });
   const ctx: AppContext = { config, clock, logger, metrics, keys, log, ingest, hub, upgradeWebSocket: runtime.upgradeWebSocket, sinkOf: runtime.sinkOf };
 
-  const modules: Module[] = [];
   for (const factory of o.modules ?? MODULE_FACTORIES) modules.push(await factory({ ctx, runtime, db }));
   const abort = new AbortController();
   const floors = modules.filter((m) => m.retentionFloor);

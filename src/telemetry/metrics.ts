@@ -22,6 +22,7 @@ export class Metrics {
   readonly appendSeconds: client.Histogram;
   readonly criticalLatencySeconds: client.Histogram;
   readonly disconnects: client.Counter<'reason'>;
+  readonly shed: client.Counter<'reason'>;
 
   constructor() {
     const r = this.registry;
@@ -45,6 +46,7 @@ export class Metrics {
     this.storeErrors = new client.Counter({ name: 'auren_store_errors_total', help: 'Failed commits to the event store', registers: [r] });
     this.httpRequests = new client.Counter({ name: 'auren_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [r] });
     this.disconnects = new client.Counter({ name: 'auren_stream_disconnects_total', help: 'Stream clients closed by the server, by reason', labelNames: ['reason'], registers: [r] });
+    this.shed = new client.Counter({ name: 'auren_ingest_shed_total', help: 'Ingest requests answered 429 to shed load, by reason', labelNames: ['reason'], registers: [r] });
     this.appendSeconds = new client.Histogram({
       name: 'auren_ingest_commit_seconds',
       help: 'Time to durably commit one ingest batch',

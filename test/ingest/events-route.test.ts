@@ -152,3 +152,23 @@ describe('dedup survives a restart', () => {
     await b.stop();
   });
 });
+
+describe('load shedding', () => {
+  it('answers 429 with Retry-After when too many bodies are in flight, and recovers', async () => {
+    const s = await startTestServer({ config: { maxInflight: 1 } });
+    const { request } = await import('node:http');
+    const slow = request(s.url + '/v1/events', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '100' } });
+    const slowDone = new Promise<number>((r) => slow.on('response', (res) => (res.resume(), r(res.statusCode!))));
+    slow.write('[{"type":"slow.one"}');
+    await new Promise((r) => setTimeout(r, 100));
+    const res = await fetch(s.url + '/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"fast.one"}' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(((await res.json()) as { error: string }).error).toMatch(/in flight/);
+    slow.end(']'.padEnd(100 - 20, ' '));
+    expect(await slowDone).toBe(202);
+    expect((await postEvents(s.url, { type: 'fast.two' })).status).toBe(202);
+    expect(await (await fetch(s.url + '/metrics')).text()).toMatch(/auren_ingest_shed_total\{reason="inflight"\} 1/);
+    await s.stop();
+  });
+});

@@ -36,6 +36,8 @@ export interface StreamCoalescer {
   /** Starts emitting summary entries (each a StoredEvent whose `wire` carries repeat_count etc.). */
   start(emit: (summary: StoredEvent) => void): void;
   stop(): void;
+  /** Lowest seq held back right now (undefined = none): resume points must stay below it. */
+  heldFloor?(): number | undefined;
 }
 
 export interface HubOptions {
@@ -65,7 +67,7 @@ export class Hub {
 
   constructor(private readonly o: HubOptions) {
     this.unsubscribe = o.log.onAppend((events) => this.publish(events));
-    o.coalescer?.start((summary) => this.route(summary));
+    o.coalescer?.start((summary) => this.routeSummary(summary));
     this.heartbeat = setInterval(() => this.beat(), Math.min(o.heartbeatMs, 5000));
     this.heartbeat.unref?.();
     o.metrics.gauge('auren_stream_clients', 'Connected stream clients by transport', () => this.clientCounts(), 'transport');
@@ -97,6 +99,8 @@ export class Hub {
       const first = this.pending[t][0];
       if (first && first.seq - 1 < s) s = first.seq - 1;
     }
+    const held = this.o.coalescer?.heldFloor?.();
+    if (held !== undefined && held - 1 < s) s = held - 1;
     return s;
   }
 
@@ -237,6 +241,16 @@ export class Hub {
     else if (list.length === 1) {
       this.timers[tier] = setTimeout(() => this.flush(tier), this.o.batch[tier].intervalMs);
     }
+  }
+
+  /**
+   * A storm summary goes out alone at the end of its window (src/storm/README.md): the tier's batch is
+   * flushed first so the summary never waits in it, and it is not counted as critical latency.
+   */
+  private routeSummary(e: StoredEvent): void {
+    if (this.closing) return;
+    if (e.tier !== 'critical') this.flush(e.tier);
+    this.broadcast(e.tier, [e]);
   }
 
   flush(tier: BatchedTier): void {

@@ -80,7 +80,10 @@ export class SqliteEventLog implements EventLog {
     migrate(this.db);
     this.dedup = new DedupWindow(opts.dedupWindowMs, opts.dedupMaxEntries);
     this.insert = this.db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
-    this.seq = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events').get<{ s: number }>()!.s;
+    // seq must never go back, even when retention has emptied the table: the sweeper records the high mark.
+    const stored = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events').get<{ s: number }>()!.s;
+    const mark = Number(this.db.prepare("SELECT value FROM meta WHERE key = 'seq_high'").get<{ value: string }>()?.value ?? 0);
+    this.seq = Math.max(stored, mark);
     this.loadDedupWindow();
   }
 
@@ -212,6 +215,7 @@ export class SqliteEventLog implements EventLog {
    * `chunk`, yielding between calls, so ingest never waits long.
    */
   sweep(tier: Tier, cutoff: number, maxSeq: number, chunk = 5000): number {
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_high', ?)").run(String(this.seq));
     return this.db
       .prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE tier = ? AND received_at < ? AND seq <= ? ORDER BY received_at LIMIT ?)')
       .run(tier, cutoff, maxSeq, chunk).changes;

@@ -2,7 +2,7 @@
  * Assembles and runs a server: store, ingest, hub, modules and HTTP, on the given runtime. Used by
  * both entry points and by tests, so all of them run the same app.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../app.js';
 import type { AppContext, Module } from '../app-context.js';
@@ -17,6 +17,7 @@ import { IngestService } from '../ingest/ingest-service.js';
 import type { Runtime } from '../runtime/types.js';
 import { RetentionSweeper } from '../store/sqlite/retention-sweeper.js';
 import { SqliteEventLog } from '../store/sqlite/sqlite-event-log.js';
+import { createStormControl } from '../storm/storm-control.js';
 import { Hub } from '../stream/hub.js';
 import { Metrics } from '../telemetry/metrics.js';
 import { MODULE_FACTORIES, type ModuleFactory } from './modules.js';
@@ -40,6 +41,14 @@ export interface RunningServer {
   app: ReturnType<typeof createApp>;
   /** Graceful stop: stop accepting, flush batches, close sockets with 1001, stop modules, close the store. */
   stop(): Promise<void>;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
@@ -72,6 +81,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const metrics = new Metrics();
   const log = new SqliteEventLog({ db, clock, dedupWindowMs: config.dedupWindowMs });
   metrics.gauge('auren_store_last_seq', 'Highest seq stored', () => log.lastSeq());
+  const dbPath = join(config.dataDir, 'auren.db');
+  metrics.gauge('auren_store_bytes', 'Size of the SQLite store on disk (database and WAL)', () => fileSize(dbPath) + fileSize(`${dbPath}-wal`));
   metrics.gauge('auren_dedup_window_ids', 'Event ids remembered for dedup', () => log.dedupSize);
   metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => log.dedupEvictedEarly);
 
@@ -85,7 +96,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     return undefined;
   };
   const ingest = new IngestService({ log, classifier, pricer, clock, metrics, maxDataBytes: config.maxEventBytes, overload });
+  const coalescer = createStormControl(config, { clock, logger, metrics, ingest: (project, items) => ingest.ingest(project, items) });
   const hub = new Hub({
+    coalescer,
     publish: runtime.publish,
     log,
     clock,

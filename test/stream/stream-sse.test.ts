@@ -48,3 +48,17 @@ describe('GET /v1/stream (Server-Sent Events)', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/since must be a non-negative integer/);
   });
 });
+
+describe('heartbeats', () => {
+  it('sends a heartbeat with a resume seq to idle clients', async () => {
+    const s = await startTestServer({ argv: ['--heartbeat', '200ms'] });
+    await postEvents(s.url, { type: 'hb.one' });
+    const c = await connectSse(s.url);
+    await c.until((m) => m.some((x) => x.data.type === 'heartbeat'), 6000);
+    const hb = c.messages.find((x) => x.data.type === 'heartbeat')!;
+    expect(hb.data.seq).toBe(1);
+    c.close();
+    expect(await (await fetch(s.url + '/metrics')).text()).toMatch(/auren_store_bytes \d+/);
+    await s.stop();
+  });
+});

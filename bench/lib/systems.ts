@@ -1,0 +1,113 @@
+/**
+ * The servers a run compares: Auren as the compiled Bun binary and as the Node build, and the two
+ * baselines. Each is started as its own process on 127.0.0.1 with a fresh data dir.
+ */
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startChild, rssOf, type Child } from './procs.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const WORK = join(ROOT, 'bench/.work');
+
+export type SystemId = 'auren-bun' | 'auren-node' | 'ceiling' | 'handwritten';
+
+export const LABEL: Record<SystemId, string> = {
+  'auren-bun': 'Auren (Bun binary)',
+  'auren-node': 'Auren (Node build)',
+  ceiling: 'Bun ceiling (parse+insert+publish)',
+  handwritten: 'hand-written Node ws+better-sqlite3',
+};
+
+export interface System {
+  id: SystemId;
+  label: string;
+  url: string;
+  pid: number;
+  dataDir: string;
+  child: Child;
+  /** Milliseconds from spawn to the "listening" line. */
+  startMs: number;
+  rss(): { rss: number; peak: number };
+  stop(): Promise<void>;
+}
+
+export interface SystemEnv {
+  /** Folder for this run's data dirs. */
+  runDir: string;
+  /** Directory for CPU profiles: Auren then runs from source under `bun --cpu-prof`. */
+  cpuProf?: string;
+}
+
+export function bunPath(): string {
+  if (process.versions.bun) return process.execPath;
+  return join(ROOT, 'node_modules/.bin/bun');
+}
+
+export function nodePath(): string {
+  return process.versions.bun ? 'node' : process.execPath;
+}
+
+function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[]): [string, string[]] {
+  const serve = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--archive', 'none', '--log-level', 'warn', ...extra];
+  switch (id) {
+    case 'auren-bun': {
+      if (env.cpuProf) {
+        mkdirSync(env.cpuProf, { recursive: true });
+        return [bunPath(), ['--cpu-prof', `--cpu-prof-dir=${env.cpuProf}`, join(ROOT, 'src/main.bun.ts'), ...serve]];
+      }
+      const bin = join(ROOT, 'dist/auren');
+      if (!existsSync(bin)) throw new Error('dist/auren is missing: run npm run build first');
+      return [bin, serve];
+    }
+    case 'auren-node': {
+      const js = join(ROOT, 'dist/node/main.node.js');
+      if (!existsSync(js)) throw new Error('dist/node/main.node.js is missing: run npm run build first');
+      return [nodePath(), [js, ...serve]];
+    }
+    case 'ceiling':
+      return [bunPath(), [join(ROOT, 'bench/baselines/bun-ceiling.ts'), '--port', '0', '--data-dir', dataDir]];
+    case 'handwritten':
+      return [nodePath(), [join(ROOT, 'bench/baselines/node-ws-sqlite.mjs'), '--port', '0', '--data-dir', dataDir]];
+  }
+}
+
+/** Starts a system and waits for its "listening on" line. `extra` flags go to `auren serve` only. */
+export async function startSystem(id: SystemId, env: SystemEnv, opts: { extra?: string[]; dataDir?: string } = {}): Promise<System> {
+  mkdirSync(env.runDir, { recursive: true });
+  const dataDir = opts.dataDir ?? mkdtempSync(join(env.runDir, `${id}-`));
+  const [cmd, args] = command(id, env, dataDir, id.startsWith('auren') ? (opts.extra ?? []) : []);
+  const started = performance.now();
+  const child = startChild(id, cmd, args);
+  const m = await child.waitFor(/listening on (http:\/\/\S+)/, 120_000);
+  const startMs = performance.now() - started;
+  return {
+    id,
+    label: LABEL[id],
+    url: m[1],
+    pid: child.pid,
+    dataDir,
+    child,
+    startMs,
+    rss: () => rssOf(child.pid),
+    async stop() {
+      await child.stop(15_000);
+    },
+  };
+}
+
+/**
+ * Reads a counter or gauge from Auren's /metrics, summing the label sets that contain `labels`
+ * (e.g. 'reason="slow_consumer"'); undefined when absent.
+ */
+export async function metric(url: string, name: string, labels = ''): Promise<number | undefined> {
+  const text = await (await fetch(url + '/metrics')).text();
+  let sum: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== ' ' && rest[0] !== '{') continue;
+    if (labels && !rest.includes(labels)) continue;
+    sum = (sum ?? 0) + Number(line.split(' ').at(-1));
+  }
+  return sum;
+}

@@ -79,7 +79,12 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   // WAL + NORMAL: a commit survives a process crash (kill -9); only an OS crash can lose the last ones.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536');
   const metrics = new Metrics();
-  const log = new SqliteEventLog({ db, clock, dedupWindowMs: config.dedupWindowMs });
+  const log = new SqliteEventLog({
+    db,
+    clock,
+    dedupWindowMs: config.dedupWindowMs,
+    onListenerError: (err) => logger.error('a reader of the event log failed on a committed batch', { err }),
+  });
   metrics.gauge('auren_store_last_seq', 'Highest seq stored', () => log.lastSeq());
   const dbPath = join(config.dataDir, 'auren.db');
   metrics.gauge('auren_store_bytes', 'Size of the SQLite store on disk (database and WAL)', () => fileSize(dbPath) + fileSize(`${dbPath}-wal`));

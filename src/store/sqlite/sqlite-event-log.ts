@@ -63,6 +63,8 @@ export interface SqliteEventLogOptions {
   clock: Clock;
   dedupWindowMs: number;
   dedupMaxEntries?: number;
+  /** Where a failing listener is reported; one reader's bug must not fail the commit or starve the others. */
+  onListenerError?: (err: unknown) => void;
 }
 
 export class SqliteEventLog implements EventLog {
@@ -73,10 +75,12 @@ export class SqliteEventLog implements EventLog {
   private readonly insert;
   private seq: number;
   private failed: Error | undefined;
+  private readonly onListenerError: (err: unknown) => void;
 
   constructor(opts: SqliteEventLogOptions) {
     this.db = opts.db;
     this.clock = opts.clock;
+    this.onListenerError = opts.onListenerError ?? ((err) => queueMicrotask(() => { throw err; }));
     migrate(this.db);
     this.dedup = new DedupWindow(opts.dedupWindowMs, opts.dedupMaxEntries);
     this.insert = this.db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (${COLUMNS.split(',').map(() => '?').join(',')})`);
@@ -156,7 +160,13 @@ export class SqliteEventLog implements EventLog {
     }
     this.seq = seq;
     for (const k of keys) this.dedup.add(k, now);
-    for (const l of this.listeners) l(stored);
+    for (const l of this.listeners) {
+      try {
+        l(stored);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
     return { stored, duplicates };
   }
 

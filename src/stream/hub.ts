@@ -164,8 +164,9 @@ export class Hub {
         const batch = await this.o.log.read(cursor, REPLAY_CHUNK, { projects: f.projects, tiers: f.tiers });
         if (client.closed) return;
         if (batch.length > 0) {
+          const from = cursor;
           cursor = batch[batch.length - 1].seq;
-          this.sendReplayChunk(client, batch.filter(client.filter.matches));
+          this.sendReplayChunk(client, batch.filter(client.filter.matches), from, cursor);
         }
         if (batch.length === REPLAY_CHUNK) {
           // Let live traffic and other clients run between chunks; pace by the client's buffer.
@@ -180,7 +181,7 @@ export class Hub {
         client.pending = [];
         client.watermark = cursor;
         if (live.length) {
-          this.sendReplayChunk(client, live);
+          this.sendReplayChunk(client, live, cursor, live[live.length - 1].seq);
           client.watermark = live[live.length - 1].seq;
         }
         client.state = 'live';
@@ -193,7 +194,11 @@ export class Hub {
     }
   }
 
-  private sendReplayChunk(client: StreamClient, events: StoredEvent[]): void {
+  /**
+   * Sends a chunk covering seqs (from, to]. Each frame's resume id is `from` until the chunk's last
+   * frame, which carries `to`: a client cut off between the frames resumes without a gap.
+   */
+  private sendReplayChunk(client: StreamClient, events: StoredEvent[], from: number, to: number): void {
     if (events.length === 0) return;
     // One frame per tier keeps "within a tier, seq only grows"; replay is not rate limited or dropped.
     const byTier = new Map<Tier, StoredEvent[]>();
@@ -203,8 +208,9 @@ export class Hub {
       l.push(e);
     }
     const now = this.o.clock.now();
+    let left = byTier.size;
     for (const [tier, list] of byTier) {
-      client.sendReplay(Frame.events(tier, list, list[list.length - 1].seq), now);
+      client.sendReplay(Frame.events(tier, list, --left === 0 ? to : from), now);
     }
   }
 

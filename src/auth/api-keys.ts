@@ -18,32 +18,44 @@ export interface Principal {
 
 export const ANONYMOUS: Principal = { project: 'default', role: 'admin', readProjects: undefined, canIngest: true, canRead: true };
 
-interface KeyEntry {
+export interface KeyEntry {
   digest: Buffer;
   principal: Principal;
 }
 
 const PROJECT_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/**
+ * Parses `KEY=PROJECT:ROLE` entries (comma or newline separated, `#` comments). Errors name the entry
+ * by position, never by content: a line written the wrong way round would otherwise echo a secret.
+ */
 export function parseApiKeys(text: string): KeyEntry[] {
   const entries: KeyEntry[] = [];
+  const seen = new Set<string>();
+  let n = 0;
   for (const raw of text.split(/[,\n]/)) {
     const part = raw.trim();
     if (part === '' || part.startsWith('#')) continue;
+    const where = `API key entry ${++n}`;
     const eq = part.lastIndexOf('=');
     const key = part.slice(0, eq);
-    const [project, role] = part.slice(eq + 1).split(':');
-    if (eq <= 0 || !project || !role) throw new Error('each key must be KEY=PROJECT:ROLE (ROLE ingest, read or admin)');
-    if (key.length < 16) throw new Error(`a key for project "${project}" is shorter than 16 characters; use long random keys`);
-    if (!PROJECT_RE.test(project)) throw new Error(`project "${project.slice(0, 40)}" must be letters, digits, _ . - (at most 64)`);
-    if (!ROLES.includes(role as Role)) throw new Error(`role "${role.slice(0, 20)}" for project "${project}" must be ingest, read or admin`);
+    const fields = part.slice(eq + 1).split(':');
+    const [project, role] = fields;
+    if (eq <= 0 || fields.length !== 2 || !project || !role) throw new Error(`${where}: must be KEY=PROJECT:ROLE (ROLE ingest, read or admin)`);
+    if (!ROLES.includes(role as Role)) throw new Error(`${where}: the role must be ingest, read or admin`);
+    if (!PROJECT_RE.test(project)) throw new Error(`${where}: the project must be 1-64 letters, digits, _ . - (starting with a letter or digit)`);
+    if (key.length < 16) throw new Error(`${where} (project ${project}): the key is shorter than 16 characters; use long random keys`);
+    if (/\s/.test(key)) throw new Error(`${where} (project ${project}): the key must not contain spaces`);
+    const d = digest(key);
+    if (seen.has(d.toString('hex'))) throw new Error(`${where} (project ${project}): the same key appears twice`);
+    seen.add(d.toString('hex'));
     const r = role as Role;
     entries.push({
-      digest: digest(key),
+      digest: d,
       principal: { project, role: r, readProjects: r === 'admin' ? undefined : [project], canIngest: r !== 'read', canRead: r !== 'ingest' },
     });
   }
-  if (entries.length === 0) throw new Error('no keys given');
+  if (entries.length === 0) throw new Error('no API keys given');
   return entries;
 }
 
@@ -58,8 +70,13 @@ export class KeyRing {
     return this.entries !== undefined;
   }
 
+  /** Swaps the whole key set at once (SIGHUP reload); requests already authorized are unaffected. */
   replace(entries: KeyEntry[]): void {
     this.entries = entries;
+  }
+
+  get size(): number {
+    return this.entries?.length ?? 0;
   }
 
   /** Finds the principal for a presented key; every entry is compared, in constant time. */

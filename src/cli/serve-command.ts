@@ -2,6 +2,7 @@
 import { helpText, loadConfig, ConfigError } from '../config/load.js';
 import { createLogger } from '../core/log.js';
 import { startServer } from '../server/start-server.js';
+import { reloadKeys } from '../auth/key-reload.js';
 import type { Command } from './commands.js';
 
 export const serveCommand: Command = {
@@ -40,6 +41,8 @@ export const serveCommand: Command = {
       };
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       process.on('SIGINT', () => onSignal('SIGINT'));
+      // SIGHUP re-reads --api-keys-file; open connections stay up.
+      process.on('SIGHUP', () => reloadKeys(server.ctx.keys, config, logger));
     });
   },
 };

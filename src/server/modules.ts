@@ -5,6 +5,7 @@
 import type { AppContext, Module } from '../app-context.js';
 import type { Runtime, SqliteDatabase } from '../runtime/types.js';
 import { otlpModule } from '../otlp/otlp-module.js';
+import { webModule } from '../web/web-module.js';
 
 export interface ModuleEnv {
   ctx: AppContext;
@@ -17,4 +18,5 @@ export type ModuleFactory = (env: ModuleEnv) => Module | Promise<Module>;
 
 export const MODULE_FACTORIES: ModuleFactory[] = [
   otlpModule,
+  webModule,
 ];

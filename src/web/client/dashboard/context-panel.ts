@@ -1,0 +1,75 @@
+/**
+ * Biometric context: the latest `biometric.reading` per metric, beside the agent or session it names,
+ * and recent `biometric.alert`s. Fed from the live stream as events arrive (cheap: a map update).
+ */
+import { byId } from '../lib/dom.js';
+import { ago } from '../lib/format.js';
+import { asObj, num, str } from '../lib/loose.js';
+import type { WireEvent } from '../lib/types.js';
+import { renderTable } from '../lib/widgets.js';
+
+interface Subject {
+  agent?: string;
+  session?: string;
+  readings: Map<string, { value: string; unit: string; at: number }>;
+  alert?: { text: string; at: number };
+  lastAt: number;
+}
+
+const MAX_SUBJECTS = 12;
+const ALERT_SHOWN_MS = 10 * 60_000;
+
+export class ContextPanel {
+  private readonly subjects = new Map<string, Subject>();
+  private dirty = false;
+
+  constructor() {
+    renderTable(byId<HTMLTableElement>('context-table'), ['agent', 'session', 'readings', 'alert', 'updated'], [[{ text: 'no biometric.reading events yet', class: 'muted' }, '', '', '', '']]);
+    setInterval(() => this.render(), 1000);
+  }
+
+  take(e: WireEvent): void {
+    if (!e.type.startsWith('biometric.')) return;
+    const key = `${e.agent_id ?? ''}\u0000${e.session_id ?? ''}`;
+    let s = this.subjects.get(key);
+    if (!s) {
+      s = { agent: e.agent_id, session: e.session_id, readings: new Map(), lastAt: 0 };
+      this.subjects.set(key, s);
+      if (this.subjects.size > MAX_SUBJECTS * 4) this.evictOldest();
+    }
+    const at = Date.parse(e.ts) || Date.now();
+    const d = asObj(e.data);
+    s.lastAt = Math.max(s.lastAt, at);
+    const metric = str(d, 'metric');
+    if (e.type === 'biometric.alert') {
+      s.alert = { text: str(d, 'message', 'text') ?? `${metric ?? 'alert'} ${str(d, 'value') ?? ''}`.trim(), at };
+    } else if (metric) {
+      const value = num(d, 'value');
+      s.readings.set(metric, { value: value !== undefined ? String(Math.round(value * 10) / 10) : str(d, 'value') ?? '?', unit: str(d, 'unit') ?? '', at });
+    }
+    this.dirty = true;
+  }
+
+  private evictOldest(): void {
+    const sorted = [...this.subjects.entries()].sort((a, b) => a[1].lastAt - b[1].lastAt);
+    for (const [k] of sorted.slice(0, sorted.length - MAX_SUBJECTS * 2)) this.subjects.delete(k);
+  }
+
+  private render(): void {
+    if (!this.dirty && this.subjects.size === 0) return;
+    this.dirty = false;
+    const now = Date.now();
+    const list = [...this.subjects.values()].sort((a, b) => b.lastAt - a.lastAt).slice(0, MAX_SUBJECTS);
+    renderTable(
+      byId<HTMLTableElement>('context-table'),
+      ['agent', 'session', 'readings', 'alert', 'updated'],
+      list.map((s) => [
+        s.agent ?? '—',
+        s.session ?? '—',
+        [...s.readings.entries()].map(([m, r]) => `${m} ${r.value}${r.unit ? ' ' + r.unit : ''}`).join(' · ') || '—',
+        s.alert && now - s.alert.at < ALERT_SHOWN_MS ? { text: `⚠ ${s.alert.text}`, class: 'alert-cell' } : '',
+        ago(s.lastAt, now),
+      ]),
+    );
+  }
+}

@@ -4,8 +4,10 @@ import { ConfigError } from '../config/load.js';
 import type { Runtime } from '../runtime/types.js';
 import { COMMANDS, registerCommand } from './commands.js';
 import { serveCommand } from './serve-command.js';
+import { simulateCommand } from './simulate-command.js';
 
 registerCommand(serveCommand);
+registerCommand(simulateCommand);
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n');

@@ -77,7 +77,7 @@ describe.each(TARGETS)('auren (%s)', (target) => {
     const a = await spawnAuren(target, args);
     const acked: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const batch = Array.from({ length: 50 }, (_, j) => ({ type: 'crash.step', id: `k-${i}-${j}` }));
+      const batch = Array.from({ length: 50 }, (_, j) => ({ type: 'crash.step', id: `k-${i}-${j}`, data: { i, j } }));
       const r = await postEvents(a.url, batch);
       if (r.status === 202) acked.push(...batch.map((e) => e.id));
     }

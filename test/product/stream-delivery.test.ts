@@ -16,7 +16,7 @@ describe.each(TARGETS)('stream delivery (%s)', (target) => {
     const all = await Promise.all(Array.from({ length: 20 }, () => connectStream(srv.url)));
     const crit = await Promise.all(Array.from({ length: 10 }, () => connectStream(srv.url, 'tiers=critical')));
     const agentB = await Promise.all(Array.from({ length: 10 }, () => connectStream(srv.url, 'agents=b')));
-    const batch = Array.from({ length: 600 }, (_, i) => ({ type: i % 7 === 0 ? 'step.error' : i % 3 ? 'agent.step' : 'memory.formed', agent_id: i % 2 ? 'a' : 'b', id: `fan-${i}` }));
+    const batch = Array.from({ length: 600 }, (_, i) => ({ type: i % 7 === 0 ? 'step.error' : i % 3 ? 'agent.step' : 'memory.formed', agent_id: i % 2 ? 'a' : 'b', id: `fan-${i}`, data: { i } }));
     expect((await postEvents(srv.url, batch)).status).toBe(202);
     const nCrit = batch.filter((e) => e.type === 'step.error').length;
     const nB = batch.filter((e) => e.agent_id === 'b').length;
@@ -34,9 +34,12 @@ describe.each(TARGETS)('stream delivery (%s)', (target) => {
   it('reports rate-limit drops in a lagged frame and keeps delivering afterwards', async () => {
     const srv = await spawnAuren(target, [...base(), '--client-rate-frames', '2']);
     const c = await connectStream(srv.url, 'tiers=operational');
-    for (let i = 0; i < 6; i++) await postEvents(srv.url, Array.from({ length: 50 }, () => ({ type: 'burst.step' })));
+    // Distinct events (identical ones would be coalesced as a storm, see src/storm).
+    let n = 0;
+    const burst = () => Array.from({ length: 50 }, () => ({ type: 'burst.step', data: { n: n++ } }));
+    for (let i = 0; i < 6; i++) await postEvents(srv.url, burst());
     await new Promise((r) => setTimeout(r, 1200));
-    await postEvents(srv.url, Array.from({ length: 50 }, () => ({ type: 'burst.step' })));
+    await postEvents(srv.url, burst());
     await c.until((f) => f.some((x) => x.type === 'lagged'));
     const lag = c.frames.find((f) => f.type === 'lagged') as { dropped: number };
     await c.until(() => c.events().length + lag.dropped === 350, 3000);
@@ -56,8 +59,7 @@ describe.each(TARGETS)('stream delivery (%s)', (target) => {
     const payload = 'x'.repeat(8000);
     let sent = 0;
     for (let i = 0; i < 300; i++) {
-      await postEvents(srv.url, Array.from({ length: 50 }, () => ({ type: 'flood.error', data: { payload } })));
-      sent += 50;
+      await postEvents(srv.url, Array.from({ length: 50 }, () => ({ type: 'flood.error', data: { payload, n: sent++ } })));
       const m = /auren_stream_disconnects_total\{reason="slow_consumer"\} (\d+)/.exec(await (await fetch(srv.url + '/metrics')).text());
       if (m && Number(m[1]) > 0) break;
     }

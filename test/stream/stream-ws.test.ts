@@ -113,9 +113,10 @@ describe('GET /v1/stream (WebSocket)', () => {
     const start = s.ctx.log.lastSeq();
     let posting = true;
     let posted = 0;
+    let n = 0;
     const writer = (async () => {
       while (posting) {
-        const batch = Array.from({ length: 20 }, (_, i) => ({ type: i % 5 === 0 ? 'race.error' : i % 3 ? 'race.step' : 'metric.race', data: { i } }));
+        const batch = Array.from({ length: 20 }, (_, i) => ({ type: i % 5 === 0 ? 'race.error' : i % 3 ? 'race.step' : 'metric.race', data: { n: n++ } }));
         const r = await postEvents(s.url, batch);
         posted += r.json.accepted as number;
       }
@@ -151,9 +152,12 @@ describe('slow and rate-limited clients', () => {
   it('drops operational frames over the rate limit and reports them in a lagged frame', async () => {
     const s = await startTestServer({ config: { clientRateFrames: 2 } });
     const c = await connectStream(s.url, 'tiers=operational');
-    for (let i = 0; i < 6; i++) await postEvents(s.url, Array.from({ length: 50 }, () => ({ type: 'burst.step' })));
+    // Distinct events (identical ones would be coalesced as a storm, see src/storm).
+    let n = 0;
+    const burst = () => Array.from({ length: 50 }, () => ({ type: 'burst.step', data: { n: n++ } }));
+    for (let i = 0; i < 6; i++) await postEvents(s.url, burst());
     await new Promise((r) => setTimeout(r, 1200));
-    await postEvents(s.url, Array.from({ length: 50 }, () => ({ type: 'burst.step' })));
+    await postEvents(s.url, burst());
     await c.until((f) => f.some((x) => x.type === 'lagged'));
     const lag = c.frames.find((f) => f.type === 'lagged') as { dropped: number; tiers: Record<string, number> };
     expect(lag.dropped).toBeGreaterThan(0);
@@ -171,8 +175,9 @@ describe('slow and rate-limited clients', () => {
     (ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
     const payload = 'x'.repeat(8000);
+    let n = 0;
     for (let i = 0; i < 200 && s.ctx.hub.clientCount > 0; i++) {
-      await postEvents(s.url, Array.from({ length: 50 }, () => ({ type: 'flood.error', data: { payload } })));
+      await postEvents(s.url, Array.from({ length: 50 }, () => ({ type: 'flood.error', data: { payload, n: n++ } })));
     }
     // The server forgot the client at once (memory bounded); reading again shows why it was closed.
     expect(s.ctx.hub.clientCount).toBe(0);

@@ -28,8 +28,9 @@ export class Wearable {
     const m = r.pick(METRICS);
     const span = m.base[1] - m.base[0];
     let v = this.values[m.metric] + (r.next() - 0.5) * span * 0.15;
-    // Pull back toward the range so the walk does not wander off for good.
-    v = Math.min(m.base[1], Math.max(m.base[0], v));
+    // Reflect off the range's edges (clamping would repeat the edge value reading after reading).
+    if (v > m.base[1]) v = 2 * m.base[1] - v;
+    if (v < m.base[0]) v = 2 * m.base[0] - v;
     if (m.alert && r.chance(0.02)) v = m.alert.above !== undefined ? m.alert.above + r.float(2, 15) : m.alert.below! - r.float(1, 5);
     const value = Math.round(v * 10) / 10;
     values(this.values, m.metric, value);

@@ -41,7 +41,7 @@ export class CrewWorkload {
   tasksStarted = 0;
   private readonly s: CrewState;
   private readonly wearables: Wearable[];
-  private readonly active: { task: Task; wearable: Wearable }[] = [];
+  private readonly active: { task: Task; id: string }[] = [];
   private readonly queued: SimDraft[] = [];
   private readonly now: () => number;
   private readonly bioShare: number;
@@ -71,11 +71,11 @@ export class CrewWorkload {
     for (let i = 0; i < concurrency; i++) this.active.push(this.newTask());
   }
 
-  private newTask(): { task: Task; wearable: Wearable } {
+  private newTask(): { task: Task; id: string } {
     const wearable = this.s.r.pick(this.wearables);
     this.tasksStarted++;
     const task = taskEvents(this.s, { user: wearable.user, session: wearable.session, coach: wearable.agent, latest: () => wearable.latest() });
-    return { task, wearable };
+    return { task, id: `task-${this.tasksStarted}` };
   }
 
   /** The next event, stamped with an id and the current time. */
@@ -99,8 +99,10 @@ export class CrewWorkload {
     }
     const i = r.int(0, this.active.length - 1);
     for (;;) {
-      const step = this.active[i].task.next();
-      if (!step.done) return step.value;
+      const { task, id } = this.active[i];
+      const step = task.next();
+      // Agent frameworks tag their records with the task: two tasks' steps are not repeats of each other.
+      if (!step.done) return { ...step.value, data: { ...step.value.data, task: id } };
       this.active[i] = this.newTask();
     }
   }

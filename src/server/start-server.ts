@@ -6,7 +6,8 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../app.js';
 import type { AppContext, Module } from '../app-context.js';
-import { KeyRing, parseApiKeys } from '../auth/api-keys.js';
+import { KeyRing } from '../auth/api-keys.js';
+import { readKeys } from '../auth/key-reload.js';
 import { Classifier, parseTierRules } from '../classify/tier-rules.js';
 import type { Config } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -21,7 +22,6 @@ import { createStormControl } from '../storm/storm-control.js';
 import { Hub } from '../stream/hub.js';
 import { Metrics } from '../telemetry/metrics.js';
 import { MODULE_FACTORIES, type ModuleFactory } from './modules.js';
-import { readFileSync } from 'node:fs';
 
 export interface StartOptions {
   runtime: Runtime;
@@ -54,10 +54,7 @@ function fileSize(path: string): number {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export function loadKeys(config: Config): KeyRing {
-  const sources: string[] = [];
-  if (config.apiKeys) sources.push(config.apiKeys);
-  if (config.apiKeysFile) sources.push(readFileSync(config.apiKeysFile, 'utf8'));
-  return new KeyRing(sources.length ? parseApiKeys(sources.join('\n')) : undefined);
+  return new KeyRing(config.apiKeys || config.apiKeysFile ? readKeys(config) : undefined);
 }
 
 export async function startServer(o: StartOptions): Promise<RunningServer> {
@@ -74,10 +71,16 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     logger.warn('auth is off (no --api-keys): fine on loopback, set keys before exposing the server');
   }
 
-  mkdirSync(config.dataDir, { recursive: true });
-  const db = runtime.openSqlite(join(config.dataDir, 'auren.db'));
-  // WAL + NORMAL: a commit survives a process crash (kill -9); only an OS crash can lose the last ones.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536');
+  let db: ReturnType<Runtime['openSqlite']>;
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    db = runtime.openSqlite(join(config.dataDir, 'auren.db'));
+    // WAL + NORMAL: a commit survives a process crash (kill -9); only an OS crash can lose the last ones.
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`cannot open the store in ${config.dataDir} (--data-dir / AUREN_DATA_DIR): ${e.code && !e.message.includes(e.code) ? `${e.code}: ` : ''}${e.message}; the directory must exist or be creatable, and be writable`, { cause: err });
+  }
   const metrics = new Metrics();
   const log = new SqliteEventLog({
     db,

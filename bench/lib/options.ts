@@ -1,11 +1,16 @@
 /** Command-line flags of `npm run bench` (see bench/README.md). */
 
+export const SYSTEMS = ['auren-bun', 'ceiling', 'handwritten', 'auren-node'] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
 export const ROWS = ['ingest', 'latency', 'fanout', 'slow', 'dashboards', 'archive', 'footprint'] as const;
 export type RowName = (typeof ROWS)[number];
 
 export interface BenchOptions {
   quick: boolean;
   only: RowName[];
+  /** Systems to compare, in table order; Auren on Bun always runs (targets and ratios refer to it). */
+  systems: SystemName[];
   /** Seconds each measured phase runs. */
   seconds: number;
   /** Seconds of unmeasured warm-up before each measured phase. */
@@ -27,6 +32,7 @@ const HELP = `npm run bench -- [flags]
 
   --quick                 CI smoke sizes: short phases, few clients, 20k stored events
   --only ROWS             comma list of ${ROWS.join(', ')}
+  --systems LIST          comma list of ${SYSTEMS.join(', ')} (default all; auren-bun always runs)
   --seconds N             length of each measured phase (default 10; quick 1.5)
   --warmup N              unmeasured warm-up before each phase (default 2; quick 0.5)
   --clients A,B,C         fan-out client counts (default 100,1000,5000; quick 20)
@@ -57,6 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const o: BenchOptions = {
     quick,
     only: [...ROWS],
+    systems: [...SYSTEMS],
     seconds: quick ? 1.5 : 10,
     warmup: quick ? 0.5 : 2,
     fanoutClients: quick ? [20] : [100, 1000, 5000],
@@ -81,6 +88,14 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
         const bad = names.filter((n) => !ROWS.includes(n as RowName));
         if (!names.length || bad.length) throw new Error(`--only takes a comma list of ${ROWS.join(', ')}${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}`);
         o.only = names as RowName[];
+        i++;
+        break;
+      }
+      case '--systems': {
+        const names = (v ?? '').split(',').filter(Boolean);
+        const bad = names.filter((n) => !SYSTEMS.includes(n as SystemName));
+        if (!names.length || bad.length) throw new Error(`--systems takes a comma list of ${SYSTEMS.join(', ')}${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}`);
+        o.systems = SYSTEMS.filter((x) => x === 'auren-bun' || names.includes(x));
         i++;
         break;
       }

@@ -76,7 +76,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|');
 export function renderTable(rows: Row[]): string {
   const out = ['| # | Measure | System | Result | Baseline (same run) | Ratio | Target |', '|---|---|---|---|---|---|---|'];
   for (const r of rows) {
-    const rt = r.ratio == null ? '' : `${r.ratio.toFixed(2)}×`;
+    const rt = r.ratio == null ? '' : `${r.ratio.toFixed(r.ratio < 0.2 ? 3 : 2)}×`;
     out.push(`| ${r.row} | ${cell(r.measure)} | ${cell(r.system)} | ${cell(value(r))} | ${cell(base(r))} | ${rt} | ${cell(target(r))} |`);
   }
   return out.join('\n');

@@ -27,9 +27,10 @@ export function machine(): Record<string, unknown> {
   };
 }
 
-export function writeResults(path: string, opts: BenchOptions, rows: Row[], startedAt: number): void {
+export function writeResults(path: string, opts: BenchOptions, rows: Row[], startedAt: number, loadAtStart: number[]): void {
   const doc = {
     startedAt: new Date(startedAt).toISOString(),
+    loadavgAtStart: loadAtStart,
     seconds: Math.round((Date.now() - startedAt) / 1000),
     machine: machine(),
     options: opts,

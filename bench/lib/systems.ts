@@ -2,14 +2,15 @@
  * The servers a run compares: Auren as the compiled Bun binary and as the Node build, and the two
  * baselines. Each is started as its own process on 127.0.0.1 with a fresh data dir.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { SystemName } from './options.js';
 import { startChild, rssOf, type Child } from './procs.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const WORK = join(ROOT, 'bench/.work');
 
-export type SystemId = 'auren-bun' | 'auren-node' | 'ceiling' | 'handwritten';
+export type SystemId = SystemName;
 
 export const LABEL: Record<SystemId, string> = {
   'auren-bun': 'Auren (Bun binary)',
@@ -47,23 +48,44 @@ export function nodePath(): string {
   return process.versions.bun ? 'node' : process.execPath;
 }
 
+/** Where a run keeps its copy of the Node bundle: outside lint's reach, still resolving node_modules. */
+export function nodeSnapshotDir(env: SystemEnv): string {
+  return join(ROOT, 'node_modules/.cache/auren-bench', basename(env.runDir));
+}
+
+/**
+ * Copies the built product once per run, so the whole run measures one build and a rebuild meanwhile
+ * (another `npm run build`) neither changes it nor fails on a busy executable.
+ */
+export function snapshot(env: SystemEnv): { bin: string; nodeJs: string } {
+  const bin = join(env.runDir, 'auren');
+  const nodeJs = join(nodeSnapshotDir(env), 'main.node.js');
+  if (!existsSync(bin) || !existsSync(nodeJs)) {
+    for (const f of ['dist/auren', 'dist/node/main.node.js']) {
+      if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run npm run build first`);
+    }
+    mkdirSync(env.runDir, { recursive: true });
+    mkdirSync(nodeSnapshotDir(env), { recursive: true });
+    copyFileSync(join(ROOT, 'dist/auren'), bin);
+    chmodSync(bin, 0o755);
+    copyFileSync(join(ROOT, 'dist/node/main.node.js'), nodeJs);
+  }
+  return { bin, nodeJs };
+}
+
 function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[]): [string, string[]] {
-  const serve = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--archive', 'none', '--log-level', 'warn', ...extra];
+  const archive = extra.includes('--archive') ? [] : ['--archive', 'none'];
+  const serve = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...archive, '--log-level', 'warn', ...extra];
   switch (id) {
     case 'auren-bun': {
       if (env.cpuProf) {
         mkdirSync(env.cpuProf, { recursive: true });
         return [bunPath(), ['--cpu-prof', `--cpu-prof-dir=${env.cpuProf}`, join(ROOT, 'src/main.bun.ts'), ...serve]];
       }
-      const bin = join(ROOT, 'dist/auren');
-      if (!existsSync(bin)) throw new Error('dist/auren is missing: run npm run build first');
-      return [bin, serve];
+      return [snapshot(env).bin, serve];
     }
-    case 'auren-node': {
-      const js = join(ROOT, 'dist/node/main.node.js');
-      if (!existsSync(js)) throw new Error('dist/node/main.node.js is missing: run npm run build first');
-      return [nodePath(), [js, ...serve]];
-    }
+    case 'auren-node':
+      return [nodePath(), [snapshot(env).nodeJs, ...serve]];
     case 'ceiling':
       return [bunPath(), [join(ROOT, 'bench/baselines/bun-ceiling.ts'), '--port', '0', '--data-dir', dataDir]];
     case 'handwritten':
@@ -71,14 +93,22 @@ function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[])
   }
 }
 
+export interface StartOptions {
+  /** Flags for `auren serve` (ignored by the baselines). */
+  extra?: string[];
+  /** Use this data dir instead of a fresh one. */
+  dataDir?: string;
+  startTimeoutMs?: number;
+}
+
 /** Starts a system and waits for its "listening on" line. `extra` flags go to `auren serve` only. */
-export async function startSystem(id: SystemId, env: SystemEnv, opts: { extra?: string[]; dataDir?: string } = {}): Promise<System> {
+export async function startSystem(id: SystemId, env: SystemEnv, opts: StartOptions = {}): Promise<System> {
   mkdirSync(env.runDir, { recursive: true });
   const dataDir = opts.dataDir ?? mkdtempSync(join(env.runDir, `${id}-`));
   const [cmd, args] = command(id, env, dataDir, id.startsWith('auren') ? (opts.extra ?? []) : []);
   const started = performance.now();
   const child = startChild(id, cmd, args);
-  const m = await child.waitFor(/listening on (http:\/\/\S+)/, 120_000);
+  const m = await child.waitFor(/listening on (http:\/\/\S+)/, opts.startTimeoutMs ?? 120_000);
   const startMs = performance.now() - started;
   return {
     id,

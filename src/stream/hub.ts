@@ -155,6 +155,7 @@ export class Hub {
    * and live frames at or below the replayed watermark are skipped.
    */
   private async replay(client: StreamClient, since: number): Promise<void> {
+    const run = ++client.replayRun;
     client.state = 'replaying';
     client.pending = [];
     let cursor = Math.max(0, since);
@@ -162,7 +163,8 @@ export class Hub {
     try {
       for (;;) {
         const batch = await this.o.log.read(cursor, REPLAY_CHUNK, { projects: f.projects, tiers: f.tiers });
-        if (client.closed) return;
+        // Closed, or superseded by a newer subscribe with since: two replays must never interleave.
+        if (client.closed || client.replayRun !== run) return;
         if (batch.length > 0) {
           const from = cursor;
           cursor = batch[batch.length - 1].seq;

@@ -31,6 +31,8 @@ export class StreamClient {
   state: 'replaying' | 'live' | 'closed' = 'live';
   /** Events with seq ≤ watermark were already delivered by a replay. */
   watermark = 0;
+  /** Bumped by each replay: a replay that finds a newer one started (a later `since`) stops at once. */
+  replayRun = 0;
   /** Live events that arrived while the replay ran (null once they overflowed). */
   pending: StoredEvent[] | null = [];
   lastSentAt: number;

@@ -4,7 +4,8 @@
  */
 import { byId } from '../lib/dom.js';
 import { ago } from '../lib/format.js';
-import { asObj, num, str } from '../lib/loose.js';
+import { asArr, asObj, num, str } from '../lib/loose.js';
+import { readings } from '../lib/reasoning-model.js';
 import type { WireEvent } from '../lib/types.js';
 import { renderTable } from '../lib/widgets.js';
 
@@ -30,13 +31,7 @@ export class ContextPanel {
 
   take(e: WireEvent): void {
     if (!e.type.startsWith('biometric.')) return;
-    const key = `${e.agent_id ?? ''}\u0000${e.session_id ?? ''}`;
-    let s = this.subjects.get(key);
-    if (!s) {
-      s = { agent: e.agent_id, session: e.session_id, readings: new Map(), lastAt: 0 };
-      this.subjects.set(key, s);
-      if (this.subjects.size > MAX_SUBJECTS * 4) this.evictOldest();
-    }
+    const s = this.subject(e.agent_id, e.session_id);
     const at = Date.parse(e.ts) || Date.now();
     const d = asObj(e.data);
     s.lastAt = Math.max(s.lastAt, at);
@@ -48,6 +43,37 @@ export class ContextPanel {
       s.readings.set(metric, { value: value !== undefined ? String(Math.round(value * 10) / 10) : str(d, 'value') ?? '?', unit: str(d, 'unit') ?? '', at });
     }
     this.dirty = true;
+  }
+
+  /** One row per agent (or per session for readings that name no agent). */
+  private subject(agent: string | undefined, session: string | undefined): Subject {
+    const key = agent ?? `session\u0000${session ?? ''}`;
+    let s = this.subjects.get(key);
+    if (!s) {
+      s = { agent, session, readings: new Map(), lastAt: 0 };
+      this.subjects.set(key, s);
+      if (this.subjects.size > MAX_SUBJECTS * 4) this.evictOldest();
+    }
+    if (session) s.session = session;
+    return s;
+  }
+
+  /** Seeds rows from the reasoning dashboard's agents (their latest readings, kept by the server). */
+  fromReasoning(raw: unknown): void {
+    for (const a of asArr(asObj(raw)?.agents)) {
+      const o = asObj(a);
+      const agent = str(o, 'agent_id');
+      const list = readings(o?.biometrics);
+      if (!agent || list.length === 0) continue;
+      const s = this.subject(agent, undefined);
+      for (const r of list) {
+        const at = Date.parse(str(asObj(asObj(o?.biometrics)?.[r.metric]), 'ts') ?? '') || 0;
+        const old = s.readings.get(r.metric);
+        if (!old || old.at <= at) s.readings.set(r.metric, { value: String(Math.round(r.value * 10) / 10), unit: r.unit, at });
+        s.lastAt = Math.max(s.lastAt, at);
+      }
+      this.dirty = true;
+    }
   }
 
   private evictOldest(): void {

@@ -34,7 +34,7 @@ export class CostPanel {
       { label: 'cache-hit rate', value: percent(v.cacheHitRate), title: 'cache-read tokens / input tokens' },
       { label: 'priced calls', value: count(v.calls - v.unpricedCalls) },
       { label: 'unpriced calls', value: count(v.unpricedCalls), bad: v.unpricedCalls > 0, title: 'models with no known price: counted, never guessed' },
-      ...(v.handoffCost !== undefined ? [{ label: 'handoff cost', value: usd(v.handoffCost) }] : []),
+      ...(v.handoffCost !== undefined ? [{ label: `after ${count(v.handoffs ?? 0)} handoffs`, value: usd(v.handoffCost), title: 'spend of the receiving agents after a handoff' }] : []),
     ]);
     this.hourly.setData(v.hourly.map((x) => x.t), [v.hourly.map((x) => x.cost)]);
     this.showCache(v);

@@ -84,6 +84,7 @@ function renderDashboards(): void {
       else void loadCost();
     } else if (name === 'reasoning') {
       reasoning.showList(data);
+      context.fromReasoning(data);
       void reasoning.refresh();
     } else if (name === 'learning') learning.show(data);
   }
@@ -113,7 +114,10 @@ function loadCost(): Promise<void> {
 
 function loadDashboards(): void {
   void loadCost();
-  void load('reasoning', 'v1/dashboards/reasoning', (d) => reasoning.showList(d));
+  void load('reasoning', 'v1/dashboards/reasoning', (d) => {
+    reasoning.showList(d);
+    context.fromReasoning(d);
+  });
   void load('learning', 'v1/dashboards/learning', (d) => learning.show(d));
 }
 

@@ -1,6 +1,6 @@
 /** Reasoning chains: the list of recent chains and, for the picked one, its step tree. */
 import { byId, h, replaceChildren, setText } from '../lib/dom.js';
-import { ago, clip, percent } from '../lib/format.js';
+import { ago, clip, percent, usd } from '../lib/format.js';
 import { chainList, stepTree, type ChainSummary, type StepNode } from '../lib/reasoning-model.js';
 import { renderTable } from '../lib/widgets.js';
 
@@ -24,16 +24,17 @@ export class ReasoningPanel {
     const shown = this.chains.slice(0, MAX_LISTED);
     renderTable(
       byId<HTMLTableElement>('chain-table'),
-      ['chain', 'agents', 'steps', 'confidence', 'status', 'last activity'],
+      ['chain', 'agents', 'steps', 'confidence', 'cost', 'status', 'last activity'],
       shown.map((c) => [
-        { text: clip(c.traceId, 18), title: c.traceId },
+        { text: clip(c.traceId, 14), title: c.traceId },
         { text: c.agents.join(' → ') || '—', title: c.agents.join(', ') },
         String(c.steps),
         confidenceCell(c.avgConfidence),
-        h('span', { class: `tag ${c.status}` }, c.status),
+        c.cost !== undefined ? usd(c.cost) : '—',
+        h('span', { class: `tag ${c.status}`, title: c.errors ? `${c.errors} errors` : undefined }, c.status),
         ago(c.lastActivity),
       ]),
-      [2, 3],
+      [2, 3, 4],
       (i) => ({ 'data-trace': shown[i].traceId, class: shown[i].traceId === this.selected ? 'selected' : '' }),
     );
     setText(byId('reasoning-note'), this.chains.length ? `${this.chains.length} chains` : 'no chains yet: send agent.thought / agent.step events with a trace_id');
@@ -84,6 +85,8 @@ export class ReasoningPanel {
       h('span', { class: 'panel-note' }, `${total} steps${shown < total ? ` (first ${shown} shown)` : ''}`),
       c ? h('span', { class: `tag ${c.status}` }, c.status) : null,
       c?.agents.length ? h('span', { class: 'panel-note' }, c.agents.join(' → ')) : null,
+      c?.cost ? h('span', { class: 'panel-note' }, usd(c.cost)) : null,
+      c?.biometrics.length ? h('span', { class: 'panel-note', title: `latest readings of session ${c.session ?? ''}` }, '♥ ' + c.biometrics.map((b) => `${b.metric} ${b.value}${b.unit ? ' ' + b.unit : ''}`).join(' · ')) : null,
     );
     const tree = h('ul', { class: 'tree', 'data-trace': traceId });
     // Iterative: a 100,000-step chain must not overflow the stack.

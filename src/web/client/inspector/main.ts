@@ -50,6 +50,7 @@ const stream = new StreamConnection({
     if (!paused) pump.push([{ at: Date.now(), frame: f }]);
   },
   onState: (s, d) => setState(s, d),
+  diagnose: true,
 });
 
 const pump = new FramePump<{ at: number; frame: Frame }>((items) => {

@@ -1,5 +1,5 @@
 /** The cost dashboard's data (GET /v1/dashboards/cost or a live "cost" frame), read tolerantly. */
-import { asArr, asObj, num, pairs, str, timeMs } from './loose.js';
+import { asArr, asObj, num, str, timeMs } from './loose.js';
 
 export interface ModelCost {
   model: string;
@@ -22,6 +22,7 @@ export interface CostView {
   /** Hour starts (epoch seconds) with cost and cache-hit rate, oldest first. */
   hourly: { t: number; cost: number; calls: number; cacheHitRate: number | null }[];
   handoffCost: number | undefined;
+  handoffs: number | undefined;
   window: string | undefined;
 }
 
@@ -33,10 +34,9 @@ export function costView(raw: unknown): CostView {
   const o = asObj(raw) ?? {};
   const byModel: ModelCost[] = asArr(o.by_model).flatMap((x) => {
     const m = asObj(x);
-    const model = str(m, 'model');
-    if (!m || model === undefined) return [];
+    if (!m) return [];
     return [{
-      model,
+      model: str(m, 'model') ?? '(no model)',
       cost: num(m, 'cost_usd', 'total_usd') ?? 0,
       calls: num(m, 'calls', 'count', 'events') ?? 0,
       inputTokens: num(m, 'input_tokens') ?? 0,
@@ -45,11 +45,12 @@ export function costView(raw: unknown): CostView {
       priced: m.priced !== false,
     }];
   }).sort((a, b) => b.cost - a.cost || b.calls - a.calls);
-  const byAgent = pairs(o.by_agent, ['agent_id', 'agent'], ['cost_usd', 'total_usd']).map((p) => ({
-    agent: p.label,
-    cost: p.value,
-    calls: num(p.raw, 'calls', 'count', 'events') ?? 0,
-  }));
+  const byAgent = asArr(o.by_agent).flatMap((x) => {
+    const a = asObj(x);
+    if (!a) return [];
+    // Usage sent without an agent_id is still spend: show it, named as such.
+    return [{ agent: str(a, 'agent_id', 'agent') ?? '(no agent)', cost: num(a, 'cost_usd', 'total_usd') ?? 0, calls: num(a, 'calls', 'count', 'events') ?? 0 }];
+  }).sort((a, b) => b.cost - a.cost || b.calls - a.calls);
   const hourly = asArr(o.hourly).flatMap((x) => {
     const h = asObj(x);
     const t = timeMs(h?.hour ?? h?.ts ?? h?.t ?? h?.start ?? h?.bucket);
@@ -74,6 +75,7 @@ export function costView(raw: unknown): CostView {
     byAgent,
     hourly,
     handoffCost: num(o, 'handoff_cost_usd') ?? num(asObj(o.handoffs), 'cost_usd'),
+    handoffs: num(asObj(o.handoffs), 'count'),
     window: str(o, 'window'),
   };
 }

@@ -9,6 +9,11 @@ export interface ChainSummary {
   status: string;
   lastActivity: number | undefined;
   handoffs: number | undefined;
+  errors: number | undefined;
+  cost: number | undefined;
+  session: string | undefined;
+  /** Latest readings of the chain's session: metric → value and unit. */
+  biometrics: { metric: string; value: number; unit: string }[];
 }
 
 export interface StepNode {
@@ -41,7 +46,20 @@ function chain(x: unknown, fallbackStatus: string): ChainSummary | undefined {
     status: str(c, 'status', 'state') ?? fallbackStatus,
     lastActivity: timeMs(c.last_activity ?? c.last_ts ?? c.updated_at ?? c.ended_at ?? c.last_event_at),
     handoffs: num(c, 'handoffs', 'handoff_count'),
+    errors: num(c, 'errors', 'error_count'),
+    cost: num(c, 'cost_usd'),
+    session: str(c, 'session_id'),
+    biometrics: readings(c.biometrics),
   };
+}
+
+/** `{metric: {value, unit}}` (the server's latest readings) as a list. */
+export function readings(v: unknown): { metric: string; value: number; unit: string }[] {
+  return Object.entries(asObj(v) ?? {}).flatMap(([metric, r]) => {
+    const o = asObj(r);
+    const value = num(o, 'value');
+    return value === undefined ? [] : [{ metric, value, unit: str(o, 'unit') ?? '' }];
+  });
 }
 
 /** Active chains first (most recent activity first), then completed and failed ones. */

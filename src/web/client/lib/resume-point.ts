@@ -17,6 +17,15 @@ export class ResumePoint {
   private samples: { t: number; seq: number }[] = [];
   private lastFrameAt = 0;
 
+  /** Forgets everything: the next connection starts where the caller says. */
+  reset(): void {
+    this.floor = undefined;
+    this.maxSeq = 0;
+    this.vouched = 0;
+    this.samples = [];
+    this.lastFrameAt = 0;
+  }
+
   /** A connection starts from `since` (undefined = live only, nothing to resume from yet). */
   connectedFrom(since: number | undefined): void {
     if (since !== undefined) this.floor = Math.max(this.floor ?? 0, since);

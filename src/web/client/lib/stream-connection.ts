@@ -20,6 +20,12 @@ export interface StreamOptions {
    * Return false to stay disconnected (the page asks for a key and calls start() again).
    */
   beforeConnect?: (since: number | undefined) => Promise<{ ok: boolean; since?: number | undefined }>;
+  /**
+   * When a socket fails before opening, ask the server why with a plain GET of the same URL: a
+   * browser hides the upgrade's status. A 4xx (bad filter, bad key) stops retrying and shows the
+   * server's message. The page's own fixed query does not need this; the inspector's typed one does.
+   */
+  diagnose?: boolean;
 }
 
 /** Close codes after which retrying is pointless until something changes (bad filter). */
@@ -37,10 +43,12 @@ export class StreamConnection {
 
   constructor(private readonly o: StreamOptions) {}
 
-  /** Connects (or reconnects now), optionally from a given seq. */
+  /** Connects (or reconnects now) from a given seq, or live; resumes after a drop take over from there. */
   start(since?: number): void {
     this.stopped = false;
     clearTimeout(this.timer);
+    this.attempt = 0;
+    this.resume.reset();
     this.resume.connectedFrom(since);
     this.close();
     void this.open();
@@ -110,6 +118,10 @@ export class StreamConnection {
       if (this.ws !== ws) return;
       this.ws = undefined;
       if (this.stopped) return;
+      if (!this.openedAt && this.o.diagnose) {
+        void this.diagnoseFailure(ws.url);
+        return;
+      }
       // A connection that lived a while earns a fresh backoff.
       if (this.openedAt && Date.now() - this.openedAt > 10_000) this.attempt = 0;
       this.openedAt = 0;
@@ -119,6 +131,26 @@ export class StreamConnection {
       }
       this.retry(c.reason ? `${c.reason} (${c.code})` : `connection lost (${c.code})`);
     };
+  }
+
+  private async diagnoseFailure(wsUrl: string): Promise<void> {
+    const u = new URL(wsUrl);
+    u.protocol = location.protocol;
+    let problem: { status: number; error: string } | undefined;
+    try {
+      const res = await fetch(u, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      // 426 means the request itself was fine and only lacked the upgrade: a transient failure.
+      if (res.status >= 400 && res.status < 500 && res.status !== 426 && res.status !== 429) {
+        const body = (await res.json().catch(() => ({}))) as { error?: string };
+        problem = { status: res.status, error: body.error ?? res.statusText };
+      }
+    } catch {
+      // unreachable: retry below
+    }
+    if (this.stopped) return;
+    if (!problem) return this.retry('connection failed');
+    this.stopped = true;
+    this.o.onState(problem.status === 401 ? 'unauthorized' : 'stopped', `the server refused the stream (${problem.status}): ${problem.error}`);
   }
 
   private retry(why: string): void {

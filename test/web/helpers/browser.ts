@@ -1,0 +1,56 @@
+/**
+ * Real headless Chromium for the browser tests (Debian's `chromium` through playwright-core; never a
+ * downloaded browser). Pages record console errors and page errors so a test can fail on them, and
+ * save screenshots under test/artifacts/ for a reviewer.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.AUREN_CHROMIUM ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts');
+
+if (!hasChromium) {
+  console.warn(`browser tests skipped: no Chromium at ${CHROMIUM}; install it with "apt-get update && apt-get install -y chromium"`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught exceptions and CSP violations seen so far. */
+  errors: string[];
+  /** Saves test/artifacts/<name>.png (full page). */
+  shot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openPage(browser: Browser, url: string, o: { width?: number; height?: number; allow?: RegExp[] } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: o.width ?? 1600, height: o.height ?? 1000 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const allowed = (text: string) => (o.allow ?? []).some((re) => re.test(text));
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warning' && /Content.Security.Policy/i.test(m.text())) && !allowed(m.text())) errors.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  await page.goto(url);
+  return {
+    page,
+    errors,
+    async shot(name) {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const path = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: false });
+      return path;
+    },
+    close: () => context.close(),
+  };
+}

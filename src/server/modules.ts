@@ -5,6 +5,7 @@
 import type { AppContext, Module } from '../app-context.js';
 import type { Runtime, SqliteDatabase } from '../runtime/types.js';
 import { otlpModule } from '../otlp/otlp-module.js';
+import { archiveModule } from '../archive/archive-module.js';
 import { webModule } from '../web/web-module.js';
 
 export interface ModuleEnv {
@@ -19,4 +20,5 @@ export type ModuleFactory = (env: ModuleEnv) => Module | Promise<Module>;
 export const MODULE_FACTORIES: ModuleFactory[] = [
   otlpModule,
   webModule,
+  archiveModule,
 ];

@@ -1,0 +1,79 @@
+/**
+ * The archive as a server module: checks the target at start (a missing bucket or refused
+ * credentials stop the server with a clear message; an unreachable one only delays uploads), runs
+ * the archiver and the archive retention sweeper, holds hot-store retention at the archived seq and
+ * reports readiness. With `--archive none` it does nothing and holds nothing back.
+ */
+import type { Module } from '../app-context.js';
+import { ConfigError } from '../config/load.js';
+import type { ModuleFactory } from '../server/modules.js';
+import { registerArchiveMetrics } from './archive-metrics.js';
+import { runArchiveRetention } from './archive-retention.js';
+import { ArchiveState } from './archive-state.js';
+import { Archiver, type ArchiverOptions } from './archiver.js';
+import { pickCodec } from './compression.js';
+import { ArchiveTargetError } from './object-target.js';
+import { openTarget, type TargetTuning } from './open-target.js';
+
+export type ArchiveTuning = TargetTuning & Pick<ArchiverOptions, 'maxRows' | 'maxBytes' | 'retryMaxMs' | 'shutdownMs'> & { retentionIntervalMs?: number };
+
+/** Above this backlog, ingest should shed load rather than fill the disk (see overload()). */
+export const MAX_BACKLOG_EVENTS = 50_000_000;
+
+export interface ArchiveModule extends Module {
+  /** undefined when the archive is off. */
+  archiver?: Archiver;
+  /** Why ingest should shed load now (backlog past MAX_BACKLOG_EVENTS), for IngestDeps.overload. */
+  overload?(): string | undefined;
+}
+
+export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
+  return async ({ ctx, runtime, db }): Promise<ArchiveModule> => {
+    const { config, clock, logger, metrics, log } = ctx;
+    const { target } = openTarget(config, tuning);
+    if (!target) {
+      logger.info('archive is off (--archive none)');
+      return { name: 'archive' };
+    }
+    const archiver = new Archiver({
+      log, target, clock, logger, state: new ArchiveState(db, target.uri), codec: pickCodec(runtime), flushMs: config.archiveFlushMs, ...tuning,
+    });
+    try {
+      await target.check();
+    } catch (err) {
+      if (err instanceof ArchiveTargetError && err.permanent) {
+        target.close();
+        throw new ConfigError(`in --archive / AUREN_ARCHIVE (${target.uri}): ${err.message}`);
+      }
+      archiver.stats.failed(clock.now(), (err as Error).message);
+      logger.warn('archive target unreachable at start; serving anyway, events queue in the store until it answers', { err, target: target.uri });
+    }
+    registerArchiveMetrics(metrics, archiver);
+    const behindAfterS = Math.max(300, (3 * config.archiveFlushMs) / 1000);
+    return {
+      name: 'archive',
+      archiver,
+      retentionFloor: () => archiver.archivedSeq(),
+      ready() {
+        const s = archiver.stats;
+        if (s.failingSince !== undefined) {
+          return `target ${target.uri} unreachable since ${new Date(s.failingSince).toISOString()} (${s.lastError}); ${archiver.backlog()} events queued in the store`;
+        }
+        const lag = archiver.lagSeconds();
+        if (lag > behindAfterS) return `behind: ${archiver.backlog()} events wait, the oldest for ${Math.round(lag)} s`;
+        return undefined;
+      },
+      overload: () => (archiver.backlog() > MAX_BACKLOG_EVENTS ? `the archive is ${archiver.backlog()} events behind; retry later` : undefined),
+      async run(signal) {
+        const retention = runArchiveRetention(
+          { target, retention: config.archiveRetention ?? {}, clock, logger, intervalMs: tuning.retentionIntervalMs, onDeleted: (n) => (archiver.stats.objectsExpired += n) },
+          signal,
+        );
+        await Promise.all([archiver.run(signal), retention]);
+        target.close();
+      },
+    };
+  };
+}
+
+export const archiveModule: ModuleFactory = createArchiveModule();

@@ -7,6 +7,7 @@ import type { Runtime, SqliteDatabase } from '../runtime/types.js';
 import { otlpModule } from '../otlp/otlp-module.js';
 import { archiveModule } from '../archive/archive-module.js';
 import { webModule } from '../web/web-module.js';
+import { dashboardsModule } from '../state/dashboards-module.js';
 
 export interface ModuleEnv {
   ctx: AppContext;
@@ -18,6 +19,7 @@ export interface ModuleEnv {
 export type ModuleFactory = (env: ModuleEnv) => Module | Promise<Module>;
 
 export const MODULE_FACTORIES: ModuleFactory[] = [
+  dashboardsModule,
   otlpModule,
   webModule,
   archiveModule,

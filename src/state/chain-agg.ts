@@ -1,0 +1,50 @@
+/** In-memory sums for one chain and one (chain, agent) pair over a batch, before they are upserted. */
+import type { ChainStatus } from './chain-status.js';
+
+export interface ChainAgg {
+  project: string;
+  trace: string;
+  session: string | null;
+  first_ts: number;
+  last_ts: number;
+  events: number;
+  conf_sum: number;
+  conf_n: number;
+  handoffs: number;
+  errors: number;
+  cost: number;
+  last_type: string;
+  last_agent: string | null;
+  /** The latest reasoning text (agent.* steps) and its time. */
+  last_text: string | null;
+  text_ts: number;
+  keep_until: number;
+  /** The last status-changing event of the batch. */
+  terminal?: { status: ChainStatus; ts: number };
+}
+
+export interface AgentAgg {
+  project: string;
+  trace: string;
+  agent: string;
+  handed_from: string | null;
+  handoffs_in: number;
+  steps: number;
+  conf_sum: number;
+  conf_n: number;
+  first_ts: number;
+  last_ts: number;
+  cost: number;
+  handoff_cost: number;
+}
+
+export function newChain(project: string, trace: string, ts: number, type: string): ChainAgg {
+  return {
+    project, trace, session: null, first_ts: ts, last_ts: ts, events: 0, conf_sum: 0, conf_n: 0, handoffs: 0, errors: 0, cost: 0,
+    last_type: type, last_agent: null, last_text: null, text_ts: 0, keep_until: 0,
+  };
+}
+
+export function newAgent(project: string, trace: string, agent: string, ts: number): AgentAgg {
+  return { project, trace, agent, handed_from: null, handoffs_in: 0, steps: 0, conf_sum: 0, conf_n: 0, first_ts: ts, last_ts: ts, cost: 0, handoff_cost: 0 };
+}

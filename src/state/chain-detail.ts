@@ -1,0 +1,118 @@
+/**
+ * GET /v1/dashboards/reasoning/:trace_id: one chain with its step tree (`steps`, each with
+ * `children`), agents, handoffs and biometric context. Step text, model and status are read from
+ * the stored events; the tree is built and serialized without recursion (chains may be 100,000 deep).
+ */
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { SqliteDatabase } from '../runtime/types.js';
+import { events } from '../store/sqlite/schema.js';
+import { latestReadings } from './biometric-query.js';
+import { summarize } from './chain-summary.js';
+import { num, str, summaryOf, type Data } from './event-facts.js';
+import { inProjects, ratio, usd } from './query-util.js';
+import { chainAgents, chains, chainSteps } from './schema/index.js';
+import { buildTree, treeJson } from './step-tree.js';
+import { iso } from './time.js';
+
+export const DEFAULT_STEP_LIMIT = 5000;
+export const MAX_STEP_LIMIT = 100_000;
+
+/** The response JSON, or undefined when no chain with this trace_id is visible. */
+export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId: string, limit: number, now: number, activeMs: number): string | undefined {
+  const chain = db.orm
+    .select()
+    .from(chains)
+    .where(and(inProjects(chains.project, projects), eq(chains.trace_id, traceId)))
+    .orderBy(desc(chains.last_ts))
+    .limit(1)
+    .get();
+  if (!chain) return undefined;
+  const s = chainSteps;
+  const rows = db.orm
+    .select({
+      seq: s.seq, span_id: s.span_id, parent_span_id: s.parent_span_id, ts: s.ts, type: s.type, agent_id: s.agent_id,
+      confidence: s.confidence, cost_usd: s.cost_usd, to_agent: s.to_agent, id: events.id, model: events.model, data: events.data,
+    })
+    .from(s)
+    .leftJoin(events, eq(events.seq, s.seq))
+    .where(and(eq(s.project, chain.project), eq(s.trace_id, traceId)))
+    .orderBy(asc(s.seq))
+    .limit(limit)
+    .all();
+  const tree = buildTree(rows);
+  const agentRows = db.orm
+    .select()
+    .from(chainAgents)
+    .where(and(eq(chainAgents.project, chain.project), eq(chainAgents.trace_id, traceId)))
+    .orderBy(asc(chainAgents.first_ts))
+    .all();
+  const agentReadings = latestReadings(db, chain.project, 'agent', agentRows.map((a) => a.agent_id));
+  const sessionReadings = chain.session_id ? latestReadings(db, chain.project, 'session', [chain.session_id]).get(chain.session_id) : undefined;
+
+  const head = {
+    trace_id: traceId,
+    project: chain.project,
+    chain: summarize(db, [chain], now, activeMs)[0],
+    agents: agentRows.map((a) => ({
+      agent_id: a.agent_id,
+      steps: a.steps,
+      avg_confidence: ratio(a.conf_sum, a.conf_n),
+      handed_from: a.handed_from === '' ? null : a.handed_from,
+      handoffs_in: a.handoffs_in,
+      cost_usd: usd(a.cost_usd),
+      handoff_cost_usd: usd(a.handoff_cost_usd),
+      first_ts: iso(a.first_ts),
+      last_ts: iso(a.last_ts),
+      ...(agentReadings.has(a.agent_id) ? { biometrics: agentReadings.get(a.agent_id) } : {}),
+    })),
+    handoffs: rows.filter((r) => r.to_agent !== null).map((r) => ({ seq: r.seq, ts: iso(r.ts), from_agent: r.agent_id, to_agent: r.to_agent })),
+    biometrics: sessionReadings ?? {},
+    total_steps: chain.events,
+    returned_steps: rows.length,
+    truncated: rows.length < chain.events,
+    limit,
+    max_depth: tree.maxDepth,
+    roots: tree.roots.length,
+    missing_parents: tree.missingParent.size,
+    cycles: tree.cycle.size,
+  };
+  const steps = treeJson(tree, (i) => {
+    const r = rows[i];
+    const d = parse(r.data);
+    const node: Record<string, unknown> = { seq: r.seq, ts: iso(r.ts), type: r.type };
+    if (r.id !== null) node.id = r.id;
+    if (r.agent_id !== null) node.agent_id = r.agent_id;
+    if (r.span_id !== null) node.span_id = r.span_id;
+    if (r.parent_span_id !== null) node.parent_span_id = r.parent_span_id;
+    if (r.confidence !== null) node.confidence = r.confidence;
+    if (r.model !== null) node.model = r.model;
+    if (r.cost_usd !== null) node.cost_usd = r.cost_usd;
+    if (r.to_agent !== null) node.to_agent = r.to_agent;
+    const text = summaryOf(d);
+    if (text !== null) node.text = text;
+    const status = str(d, 'status', 32);
+    if (status !== undefined) node.status = status;
+    const duration = num(d, 'duration_ms') ?? num(d, 'latency_ms');
+    if (duration !== undefined) node.duration_ms = duration;
+    if (tree.missingParent.has(i)) {
+      node.missing_parent = true;
+      node.note = rows.length < chain.events ? 'parent not among the returned steps (raise limit) or not seen' : 'parent not seen';
+    }
+    if (tree.cycle.has(i)) {
+      node.cycle = true;
+      node.note = 'cycle in parent_span_id, cut here';
+    }
+    return JSON.stringify(node);
+  });
+  return `${JSON.stringify(head).slice(0, -1)},"steps":${steps}}`;
+}
+
+function parse(json: string | null): Data {
+  if (json === null) return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * GET /v1/dashboards/cost: spend in a window from the hourly rollups — totals, by model, by agent,
+ * per hour, cache-hit rate, handoff costs and the most expensive sessions.
+ */
+import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import type { SqliteDatabase } from '../runtime/types.js';
+import { echoFilters, type DashboardFilters } from './filters.js';
+import { handoffCosts, type HandoffCosts } from './handoff-query.js';
+import { inProjects, orNull, ratio, usd } from './query-util.js';
+import { costHourly, costSessionHourly, costSessions } from './schema/index.js';
+import { HOUR_MS, hourOf, iso } from './time.js';
+
+type UsageTable = typeof costHourly | typeof costSessionHourly;
+
+interface UsageSums {
+  calls: number;
+  unpriced_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+}
+
+// total() never overflows (absurd token counts from senders would make SUM() fail).
+const sums = (t: UsageTable) => ({
+  calls: sql<number>`total(${t.calls})`,
+  unpriced_calls: sql<number>`total(${t.unpriced_calls})`,
+  input_tokens: sql<number>`total(${t.input_tokens})`,
+  output_tokens: sql<number>`total(${t.output_tokens})`,
+  cache_read_tokens: sql<number>`total(${t.cache_read_tokens})`,
+  cache_write_tokens: sql<number>`total(${t.cache_write_tokens})`,
+  reasoning_tokens: sql<number>`total(${t.reasoning_tokens})`,
+  cost_usd: sql<number>`total(${t.cost_usd})`,
+});
+
+function usageJson(s: UsageSums) {
+  return {
+    cost_usd: usd(s.cost_usd),
+    calls: s.calls,
+    input_tokens: s.input_tokens,
+    output_tokens: s.output_tokens,
+    cache_read_tokens: s.cache_read_tokens,
+    cache_write_tokens: s.cache_write_tokens,
+    reasoning_tokens: s.reasoning_tokens,
+    unpriced_calls: s.unpriced_calls,
+    cache_hit_rate: ratio(s.cache_read_tokens, s.input_tokens),
+  };
+}
+
+const byCost = (a: { cost_usd: number; calls: number }, b: { cost_usd: number; calls: number }) => b.cost_usd - a.cost_usd || b.calls - a.calls;
+
+export interface CostDashboard {
+  window: string;
+  since: string;
+  filters: Record<string, string>;
+  total_usd: number;
+  calls: number;
+  unpriced_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cache_hit_rate: number | null;
+  by_model: (ReturnType<typeof usageJson> & { model: string | null; priced: boolean })[];
+  by_agent: (ReturnType<typeof usageJson> & { agent_id: string | null })[];
+  hourly: (ReturnType<typeof usageJson> & { hour: string })[];
+  top_sessions: { session_id: string; cost_usd: number; calls: number; first_ts: string; last_ts: string }[];
+  handoffs: HandoffCosts;
+}
+
+export function costDashboard(db: SqliteDatabase, projects: string[], f: DashboardFilters, now: number): CostDashboard {
+  const t: UsageTable = f.session !== undefined ? costSessionHourly : costHourly;
+  const conds: (SQL | undefined)[] = [inProjects(t.project, projects), gte(t.hour, f.since)];
+  if (f.session !== undefined) conds.push(eq(costSessionHourly.session_id, f.session));
+  if (f.agent !== undefined) conds.push(eq(t.agent_id, f.agent));
+  if (f.model !== undefined) conds.push(eq(t.model, f.model));
+  const where = and(...conds);
+
+  const models = db.orm.select({ model: t.model, ...sums(t) }).from(t).where(where).groupBy(t.model).all();
+  const agents = db.orm.select({ agent_id: t.agent_id, ...sums(t) }).from(t).where(where).groupBy(t.agent_id).all();
+  const hours = db.orm.select({ hour: t.hour, ...sums(t) }).from(t).where(where).groupBy(t.hour).orderBy(t.hour).all();
+
+  const total: UsageSums = { calls: 0, unpriced_calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0 };
+  for (const m of models) for (const k of Object.keys(total) as (keyof UsageSums)[]) total[k] += m[k];
+  const t0 = usageJson(total);
+
+  return {
+    window: f.window,
+    since: iso(f.since),
+    filters: echoFilters(f),
+    total_usd: t0.cost_usd,
+    calls: t0.calls,
+    unpriced_calls: t0.unpriced_calls,
+    input_tokens: t0.input_tokens,
+    output_tokens: t0.output_tokens,
+    cache_read_tokens: t0.cache_read_tokens,
+    cache_write_tokens: t0.cache_write_tokens,
+    reasoning_tokens: t0.reasoning_tokens,
+    cache_hit_rate: t0.cache_hit_rate,
+    by_model: models.map((m) => ({ model: orNull(m.model), ...usageJson(m), priced: m.unpriced_calls === 0 })).sort(byCost),
+    by_agent: agents.map((a) => ({ agent_id: orNull(a.agent_id), ...usageJson(a) })).sort(byCost),
+    hourly: denseHours(hours, f.since, now),
+    top_sessions: topSessions(db, projects, f),
+    handoffs: handoffCosts(db, projects, f),
+  };
+}
+
+/** One entry per hour from the window start to now (or the latest data), zeros where nothing happened. */
+function denseHours(rows: (UsageSums & { hour: number })[], since: number, now: number): CostDashboard['hourly'] {
+  const byHour = new Map(rows.map((r) => [r.hour, r]));
+  const last = Math.max(hourOf(now), rows.length ? rows[rows.length - 1].hour : 0);
+  const zero: UsageSums = { calls: 0, unpriced_calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0 };
+  const out: CostDashboard['hourly'] = [];
+  for (let h = since; h <= last; h += HOUR_MS) out.push({ hour: iso(h), ...usageJson(byHour.get(h) ?? zero) });
+  return out;
+}
+
+/** The costliest sessions active in the window (lifetime totals; agent and model filters do not apply). */
+function topSessions(db: SqliteDatabase, projects: string[], f: DashboardFilters): CostDashboard['top_sessions'] {
+  const s = costSessions;
+  const conds = [inProjects(s.project, projects), gte(s.last_ts, f.since)];
+  if (f.session !== undefined) conds.push(eq(s.session_id, f.session));
+  return db.orm
+    .select()
+    .from(s)
+    .where(and(...conds))
+    .orderBy(desc(s.cost_usd))
+    .limit(10)
+    .all()
+    .map((r) => ({ session_id: r.session_id, cost_usd: usd(r.cost_usd), calls: r.calls, first_ts: iso(r.first_ts), last_ts: iso(r.last_ts) }));
+}

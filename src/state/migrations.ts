@@ -1,0 +1,75 @@
+/**
+ * Dashboard state tables (schema versions 10–19). Rollups are WITHOUT ROWID tables keyed so that a
+ * dashboard query is one primary-key range scan over (project, hour …); detail tables (chains,
+ * steps, hypotheses, readings) carry keep_until for per-tier retention.
+ */
+import { registerMigration } from '../store/sqlite/migrations.js';
+
+const USAGE = `calls INTEGER NOT NULL, unpriced_calls INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL`;
+
+registerMigration({
+  version: 10,
+  sql: `
+    CREATE TABLE state_watermark (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+    INSERT INTO state_watermark (id, seq) VALUES (1, 0);
+    CREATE TABLE state_projects (project TEXT PRIMARY KEY) WITHOUT ROWID;
+
+    CREATE TABLE cost_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, agent_id TEXT NOT NULL, model TEXT NOT NULL,
+      ${USAGE}, PRIMARY KEY (project, hour, agent_id, model)) WITHOUT ROWID;
+    CREATE TABLE cost_session_hourly (project TEXT NOT NULL, session_id TEXT NOT NULL, hour INTEGER NOT NULL,
+      agent_id TEXT NOT NULL, model TEXT NOT NULL, ${USAGE},
+      PRIMARY KEY (project, session_id, hour, agent_id, model)) WITHOUT ROWID;
+    CREATE INDEX cost_session_hourly_hour ON cost_session_hourly (hour);
+    CREATE TABLE cost_sessions (project TEXT NOT NULL, session_id TEXT NOT NULL, first_ts INTEGER NOT NULL,
+      last_ts INTEGER NOT NULL, calls INTEGER NOT NULL, cost_usd REAL NOT NULL, keep_until INTEGER NOT NULL,
+      PRIMARY KEY (project, session_id)) WITHOUT ROWID;
+    CREATE INDEX cost_sessions_cost ON cost_sessions (project, cost_usd);
+    CREATE INDEX cost_sessions_keep ON cost_sessions (keep_until);
+    CREATE TABLE handoff_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, from_agent TEXT NOT NULL,
+      to_agent TEXT NOT NULL, model TEXT NOT NULL, handoffs INTEGER NOT NULL, calls INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      PRIMARY KEY (project, hour, from_agent, to_agent, model)) WITHOUT ROWID;
+
+    CREATE TABLE chains (project TEXT NOT NULL, trace_id TEXT NOT NULL, session_id TEXT, first_ts INTEGER NOT NULL,
+      last_ts INTEGER NOT NULL, events INTEGER NOT NULL, conf_sum REAL NOT NULL, conf_n INTEGER NOT NULL,
+      handoffs INTEGER NOT NULL, errors INTEGER NOT NULL, cost_usd REAL NOT NULL, status TEXT NOT NULL, ended_ts INTEGER,
+      last_type TEXT NOT NULL, last_agent TEXT, last_text TEXT, keep_until INTEGER NOT NULL,
+      PRIMARY KEY (project, trace_id));
+    CREATE INDEX chains_last ON chains (project, last_ts);
+    CREATE INDEX chains_ended ON chains (project, ended_ts) WHERE ended_ts IS NOT NULL;
+    CREATE INDEX chains_session ON chains (project, session_id, last_ts) WHERE session_id IS NOT NULL;
+    CREATE INDEX chains_keep ON chains (keep_until);
+    CREATE TABLE chain_agents (project TEXT NOT NULL, trace_id TEXT NOT NULL, agent_id TEXT NOT NULL, handed_from TEXT,
+      handoffs_in INTEGER NOT NULL, steps INTEGER NOT NULL, conf_sum REAL NOT NULL, conf_n INTEGER NOT NULL,
+      first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, cost_usd REAL NOT NULL, handoff_cost_usd REAL NOT NULL,
+      PRIMARY KEY (project, trace_id, agent_id)) WITHOUT ROWID;
+    CREATE INDEX chain_agents_agent ON chain_agents (project, agent_id, last_ts);
+    CREATE TABLE chain_steps (project TEXT NOT NULL, trace_id TEXT NOT NULL, seq INTEGER NOT NULL, span_id TEXT,
+      parent_span_id TEXT, ts INTEGER NOT NULL, type TEXT NOT NULL, agent_id TEXT, confidence REAL, cost_usd REAL,
+      to_agent TEXT, PRIMARY KEY (project, trace_id, seq)) WITHOUT ROWID;
+    CREATE TABLE chain_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, agent_id TEXT NOT NULL,
+      chains INTEGER NOT NULL, completed INTEGER NOT NULL, failed INTEGER NOT NULL, steps INTEGER NOT NULL,
+      conf_sum REAL NOT NULL, conf_n INTEGER NOT NULL, handoffs_out INTEGER NOT NULL, handoffs_in INTEGER NOT NULL,
+      errors INTEGER NOT NULL, PRIMARY KEY (project, hour, agent_id)) WITHOUT ROWID;
+
+    CREATE TABLE learning_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, agent_id TEXT NOT NULL, kind TEXT NOT NULL,
+      subtype TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (project, hour, agent_id, kind, subtype)) WITHOUT ROWID;
+    CREATE TABLE learning_totals (project TEXT NOT NULL, agent_id TEXT NOT NULL, kind TEXT NOT NULL, subtype TEXT NOT NULL,
+      n INTEGER NOT NULL, PRIMARY KEY (project, agent_id, kind, subtype)) WITHOUT ROWID;
+    CREATE TABLE hypotheses (project TEXT NOT NULL, hypothesis_id TEXT NOT NULL, agent_id TEXT NOT NULL, session_id TEXT,
+      status TEXT NOT NULL, created_ts INTEGER NOT NULL, updated_ts INTEGER NOT NULL, status_ts INTEGER NOT NULL,
+      updates INTEGER NOT NULL, progress REAL, confidence REAL, text TEXT, keep_until INTEGER NOT NULL,
+      PRIMARY KEY (project, hypothesis_id));
+    CREATE INDEX hypotheses_updated ON hypotheses (project, updated_ts);
+    CREATE INDEX hypotheses_keep ON hypotheses (keep_until);
+
+    CREATE TABLE agents (project TEXT NOT NULL, agent_id TEXT NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,
+      events INTEGER NOT NULL, keep_until INTEGER NOT NULL, PRIMARY KEY (project, agent_id)) WITHOUT ROWID;
+    CREATE INDEX agents_keep ON agents (keep_until);
+    CREATE TABLE biometrics (project TEXT NOT NULL, subject TEXT NOT NULL, subject_id TEXT NOT NULL, metric TEXT NOT NULL,
+      value REAL NOT NULL, unit TEXT, ts INTEGER NOT NULL, readings INTEGER NOT NULL, keep_until INTEGER NOT NULL,
+      PRIMARY KEY (project, subject, subject_id, metric)) WITHOUT ROWID;
+    CREATE INDEX biometrics_keep ON biometrics (keep_until);
+  `,
+});

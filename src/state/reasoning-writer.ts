@@ -1,0 +1,174 @@
+/**
+ * Folds events into the reasoning state: one chain per trace_id with its steps and agents, handoffs
+ * between agents (and the cost the receiving agent then incurs), and hourly rollups per agent.
+ */
+import type { StoredEvent, Tier } from '../core/event.js';
+import type { SqliteDatabase, SqlStatement, SqlValue } from '../runtime/types.js';
+import { newAgent, newChain, type AgentAgg, type ChainAgg } from './chain-agg.js';
+import { isErrorEvent, terminalStatus } from './chain-status.js';
+import { isCostEvent, str, summaryOf, type Data } from './event-facts.js';
+import { Rollup } from './rollup.js';
+import { ChainStore } from './chain-store.js';
+import { hourOf } from './time.js';
+
+export const CHAIN_HOURLY_SUMS = ['chains', 'completed', 'failed', 'steps', 'conf_sum', 'conf_n', 'handoffs_out', 'handoffs_in', 'errors'] as const;
+
+export class ReasoningWriter {
+  private readonly chains = new Map<string, ChainAgg>();
+  private readonly agents = new Map<string, AgentAgg>();
+  /** Who handed work to (chain, agent): from this batch's handoffs, else read once from the store. */
+  private readonly handedFrom = new Map<string, string | null>();
+  private steps: SqlValue[][] = [];
+  readonly hourly: Rollup;
+  private readonly handoffs: Rollup;
+  private readonly insertStep: SqlStatement;
+  private readonly readHandedFrom: SqlStatement;
+  private readonly store: ChainStore;
+
+  constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>) {
+    this.store = new ChainStore(db);
+    this.hourly = new Rollup(db, 'chain_hourly', ['project', 'hour', 'agent_id'], CHAIN_HOURLY_SUMS);
+    this.handoffs = new Rollup(db, 'handoff_hourly', ['project', 'hour', 'from_agent', 'to_agent', 'model'], ['handoffs', 'calls', 'cost_usd']);
+    this.insertStep = db.prepare(
+      'INSERT OR IGNORE INTO chain_steps (project, trace_id, seq, span_id, parent_span_id, ts, type, agent_id, confidence, cost_usd, to_agent) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+    );
+    this.readHandedFrom = db.prepare('SELECT handed_from FROM chain_agents WHERE project = ? AND trace_id = ? AND agent_id = ?');
+  }
+
+  add(e: StoredEvent, d: Data): void {
+    const hour = hourOf(e.ts);
+    const p = e.project;
+    const agent = e.agent_id;
+    const to = e.type === 'agent.handoff' ? str(d, 'to_agent') : undefined;
+    const from = agent ?? '';
+    if (to !== undefined) {
+      this.handoffs.bump([p, hour, from, to, ''], 'handoffs', 1);
+      this.hourly.bump([p, hour, ''], 'handoffs_out', 1);
+      if (agent !== undefined) this.hourly.bump([p, hour, agent], 'handoffs_out', 1);
+      this.hourly.bump([p, hour, to], 'handoffs_in', 1);
+    }
+    const trace = e.trace_id;
+    if (trace === undefined) return;
+
+    const status = terminalStatus(e.type, d);
+    const error = status === undefined && isErrorEvent(e.type) ? 1 : 0;
+    const conf = e.confidence;
+    const cost = typeof e.cost_usd === 'number' ? e.cost_usd : 0;
+    const text = summaryOf(d);
+    const chain = this.chain(p, trace, e.ts, e.type);
+    chain.events++;
+    chain.errors += error;
+    chain.cost += cost;
+    chain.keep_until = Math.max(chain.keep_until, e.received_at + this.retention[e.tier]);
+    if (chain.session === null && e.session_id !== undefined) chain.session = e.session_id;
+    if (e.ts < chain.first_ts) chain.first_ts = e.ts;
+    if (e.ts >= chain.last_ts) {
+      chain.last_ts = e.ts;
+      chain.last_type = e.type;
+      chain.last_agent = agent ?? null;
+    }
+    if (text !== null && e.ts >= chain.text_ts) {
+      chain.text_ts = e.ts;
+      chain.last_text = text;
+    }
+    if (conf !== undefined) {
+      chain.conf_sum += conf;
+      chain.conf_n++;
+    }
+    if (status !== undefined && (chain.terminal === undefined || e.ts >= chain.terminal.ts)) chain.terminal = { status, ts: e.ts };
+
+    this.steps.push([
+      p, trace, e.seq, e.span_id ?? null, e.parent_span_id ?? null, e.ts, e.type, agent ?? null, conf ?? null,
+      typeof e.cost_usd === 'number' ? e.cost_usd : null, to ?? null,
+    ]);
+    const stepDeltas = [0, 0, 0, 1, conf ?? 0, conf === undefined ? 0 : 1, 0, 0, error];
+    this.hourly.add([p, hour, ''], stepDeltas);
+
+    if (agent !== undefined) {
+      const a = this.agent(p, trace, agent, e.ts);
+      a.steps++;
+      a.cost += cost;
+      if (conf !== undefined) {
+        a.conf_sum += conf;
+        a.conf_n++;
+      }
+      this.hourly.add([p, hour, agent], stepDeltas);
+    }
+    if (to !== undefined) {
+      chain.handoffs++;
+      const b = this.agent(p, trace, to, e.ts);
+      b.handoffs_in++;
+      b.handed_from = from;
+      this.handedFrom.set(`${p}\u0000${trace}\u0000${to}`, from);
+    }
+    if (isCostEvent(e)) this.attributeHandoffCost(e, trace, hour, cost, to);
+  }
+
+  /**
+   * The cost of a handoff is what the receiving agent spends on the handed-over work in that chain
+   * (until it is handed work again), plus any cost carried by the handoff event itself.
+   */
+  private attributeHandoffCost(e: StoredEvent, trace: string, hour: number, cost: number, to: string | undefined): void {
+    let from: string | null;
+    let receiver: string;
+    if (to !== undefined) {
+      from = e.agent_id ?? '';
+      receiver = to;
+    } else {
+      if (e.agent_id === undefined) return;
+      receiver = e.agent_id;
+      from = this.lookupHandedFrom(e.project, trace, receiver);
+      if (from === null) return;
+    }
+    this.handoffs.add([e.project, hour, from, receiver, e.model ?? ''], [0, 1, cost]);
+    this.agent(e.project, trace, receiver, e.ts).handoff_cost += cost;
+  }
+
+  private lookupHandedFrom(project: string, trace: string, agent: string): string | null {
+    const k = `${project}\u0000${trace}\u0000${agent}`;
+    let v = this.handedFrom.get(k);
+    if (v === undefined) {
+      v = this.readHandedFrom.get<{ handed_from: string | null }>(project, trace, agent)?.handed_from ?? null;
+      this.handedFrom.set(k, v);
+    }
+    return v;
+  }
+
+  private chain(project: string, trace: string, ts: number, type: string): ChainAgg {
+    const k = `${project}\u0000${trace}`;
+    let c = this.chains.get(k);
+    if (!c) this.chains.set(k, (c = newChain(project, trace, ts, type)));
+    return c;
+  }
+
+  private agent(project: string, trace: string, agent: string, ts: number): AgentAgg {
+    const k = `${project}\u0000${trace}\u0000${agent}`;
+    let a = this.agents.get(k);
+    if (!a) this.agents.set(k, (a = newAgent(project, trace, agent, ts)));
+    if (ts < a.first_ts) a.first_ts = ts;
+    if (ts > a.last_ts) a.last_ts = ts;
+    return a;
+  }
+
+  /** Forgets a batch whose transaction failed (it will be applied again from the log). */
+  reset(): void {
+    this.steps = [];
+    this.agents.clear();
+    this.chains.clear();
+    this.handedFrom.clear();
+    this.hourly.clear();
+    this.handoffs.clear();
+  }
+
+  flush(): void {
+    for (const s of this.steps) this.insertStep.run(...s);
+    this.steps = [];
+    this.store.flushAgents(this.agents.values(), this.hourly);
+    this.store.flushChains(this.chains.values(), this.hourly);
+    this.agents.clear();
+    this.chains.clear();
+    this.handedFrom.clear();
+    this.hourly.flush();
+    this.handoffs.flush();
+  }
+}

@@ -1,0 +1,86 @@
+/** drizzle views of the reasoning state: chains (one per trace_id), their agents and steps, hourly rollups. */
+import { integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const chains = sqliteTable(
+  'chains',
+  {
+    project: text('project').notNull(),
+    trace_id: text('trace_id').notNull(),
+    session_id: text('session_id'),
+    first_ts: integer('first_ts').notNull(),
+    last_ts: integer('last_ts').notNull(),
+    events: integer('events').notNull(),
+    conf_sum: real('conf_sum').notNull(),
+    conf_n: integer('conf_n').notNull(),
+    handoffs: integer('handoffs').notNull(),
+    errors: integer('errors').notNull(),
+    cost_usd: real('cost_usd').notNull(),
+    /** running | completed | failed */
+    status: text('status').notNull(),
+    ended_ts: integer('ended_ts'),
+    last_type: text('last_type').notNull(),
+    last_agent: text('last_agent'),
+    last_text: text('last_text'),
+    keep_until: integer('keep_until').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.project, t.trace_id] })],
+);
+
+export const chainAgents = sqliteTable(
+  'chain_agents',
+  {
+    project: text('project').notNull(),
+    trace_id: text('trace_id').notNull(),
+    agent_id: text('agent_id').notNull(),
+    /** The agent that last handed work to this one in the chain. */
+    handed_from: text('handed_from'),
+    handoffs_in: integer('handoffs_in').notNull(),
+    steps: integer('steps').notNull(),
+    conf_sum: real('conf_sum').notNull(),
+    conf_n: integer('conf_n').notNull(),
+    first_ts: integer('first_ts').notNull(),
+    last_ts: integer('last_ts').notNull(),
+    cost_usd: real('cost_usd').notNull(),
+    handoff_cost_usd: real('handoff_cost_usd').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.project, t.trace_id, t.agent_id] })],
+);
+
+/** The tree's skeleton; text, model and data are read from the event itself (by seq) when a chain is opened. */
+export const chainSteps = sqliteTable(
+  'chain_steps',
+  {
+    project: text('project').notNull(),
+    trace_id: text('trace_id').notNull(),
+    seq: integer('seq').notNull(),
+    span_id: text('span_id'),
+    parent_span_id: text('parent_span_id'),
+    ts: integer('ts').notNull(),
+    type: text('type').notNull(),
+    agent_id: text('agent_id'),
+    confidence: real('confidence'),
+    cost_usd: real('cost_usd'),
+    to_agent: text('to_agent'),
+  },
+  (t) => [primaryKey({ columns: [t.project, t.trace_id, t.seq] })],
+);
+
+/** agent_id '' holds the all-agents totals; chains = chains started (or joined, per agent) in the hour. */
+export const chainHourly = sqliteTable(
+  'chain_hourly',
+  {
+    project: text('project').notNull(),
+    hour: integer('hour').notNull(),
+    agent_id: text('agent_id').notNull(),
+    chains: integer('chains').notNull(),
+    completed: integer('completed').notNull(),
+    failed: integer('failed').notNull(),
+    steps: integer('steps').notNull(),
+    conf_sum: real('conf_sum').notNull(),
+    conf_n: integer('conf_n').notNull(),
+    handoffs_out: integer('handoffs_out').notNull(),
+    handoffs_in: integer('handoffs_in').notNull(),
+    errors: integer('errors').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.project, t.hour, t.agent_id] })],
+);

@@ -16,6 +16,7 @@ const TYPE_RE = /^[a-z0-9_]+(?:[.-][a-z0-9_]+)*$/;
 // Control characters (NUL, CR, LF…) never belong in ids: they break logs, headers and file names.
 // eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const KNOWN = new Set(['id', 'ts', 'type', 'tier', ...ID_FIELDS, 'model', 'usage', 'cost_usd', 'confidence', 'data']);
 
 export interface ValidateContext {
@@ -88,7 +89,8 @@ export function validateEvent(raw: unknown, ctx: ValidateContext): Validated {
   }
   let severity: unknown;
   if (o.data !== undefined) {
-    if (exceedsDepth(o.data, MAX_DATA_DEPTH)) return fail(`"data" is nested deeper than ${MAX_DATA_DEPTH} levels`);
+    const problem = dataProblem(o.data, MAX_DATA_DEPTH);
+    if (problem) return fail(problem);
     const json = JSON.stringify(o.data);
     if (json.length > ctx.maxDataBytes && byteLength(json) > ctx.maxDataBytes) {
       return fail(`"data" is ${byteLength(json)} bytes serialized, over the limit of ${ctx.maxDataBytes}; store large payloads elsewhere and send a reference`);
@@ -107,6 +109,9 @@ function checkId(v: unknown, field: string): string | undefined {
   if (typeof v !== 'string') return `"${field}" must be a string`;
   if (v.length === 0 || v.length > MAX_ID_LENGTH) return `"${field}" must be 1 to ${MAX_ID_LENGTH} characters`;
   if (CONTROL_RE.test(v)) return `"${field}" must not contain control characters`;
+  // SQLite stores text as UTF-8, where a lone surrogate cannot exist: it would come back changed
+  // (and differently on Bun and Node), breaking dedup after a restart.
+  if (LONE_SURROGATE_RE.test(v)) return `"${field}" must be valid Unicode (it holds a lone surrogate such as \\ud800)`;
   return undefined;
 }
 
@@ -148,17 +153,25 @@ function parseUsage(v: unknown): Usage | string {
   return out;
 }
 
-/** Iterative depth check: a recursive walk would itself overflow on hostile nesting. */
-function exceedsDepth(v: unknown, max: number): boolean {
-  if (v === null || typeof v !== 'object') return false;
+/**
+ * Iterative walk (a recursive one would itself overflow on hostile nesting): too deep, or a number
+ * too large for a double, which JSON.stringify would silently turn into null.
+ */
+function dataProblem(v: unknown, max: number): string | undefined {
+  const huge = '"data" holds a number too large to represent (beyond ±1.8e308); send it as a string';
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : huge;
+  if (v === null || typeof v !== 'object') return undefined;
   const stack: [unknown, number][] = [[v, 1]];
   while (stack.length) {
     const [node, depth] = stack.pop()!;
-    if (depth > max) return true;
+    if (depth > max) return `"data" is nested deeper than ${max} levels`;
     const children = Array.isArray(node) ? node : Object.values(node as object);
-    for (const c of children) if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+    for (const c of children) {
+      if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
+      else if (typeof c === 'number' && !Number.isFinite(c)) return huge;
+    }
   }
-  return false;
+  return undefined;
 }
 
 let encoder: TextEncoder | undefined;

@@ -124,18 +124,36 @@ describe('project isolation', () => {
     expect(b.events.length).toBeGreaterThan(6);
   });
 
-  const DASHBOARDS = ['/v1/dashboards/reasoning', '/v1/dashboards/reasoning/trace-b', '/v1/dashboards/cost?window=24h', '/v1/dashboards/learning'];
+  // Each view A may ask for, and what must hold for it. Filters that name B's things find nothing
+  // (the filter itself is echoed back, so the check is on the figures, not on the marker).
+  type View = Record<string, unknown> & { calls?: number; memories?: { formed: number }; active_chains?: unknown[] };
+  const DASHBOARDS: [string, number, (v: View) => void][] = [
+    ['/v1/dashboards/reasoning', 200, (v) => expect(JSON.stringify(v)).not.toContain(B_MARK)],
+    ['/v1/dashboards/reasoning/trace-b', 404, (v) => expect(JSON.stringify(v)).not.toContain(B_MARK)],
+    ['/v1/dashboards/cost?window=24h', 200, (v) => expect(JSON.stringify(v)).not.toContain(B_MARK)],
+    ['/v1/dashboards/learning', 200, (v) => expect(JSON.stringify(v)).not.toContain(B_MARK)],
+    [`/v1/dashboards/cost?agent=agent-${B_MARK}`, 200, (v) => expect(v.calls).toBe(0)],
+    [`/v1/dashboards/cost?session=sess-${B_MARK}`, 200, (v) => expect(v.calls).toBe(0)],
+    [`/v1/dashboards/learning?agent=agent-${B_MARK}`, 200, (v) => expect(v.memories!.formed).toBe(0)],
+  ];
   const built = (path: string) => routes.includes(path.split('?')[0].replace('trace-b', ':trace_id'));
-  it.skipIf(!DASHBOARDS.every(built)).each(DASHBOARDS)('dashboard %s shows A nothing of B', async (path) => {
-    // Dashboards are built from the log in the background: wait until A's own data shows.
-    let body = '';
-    for (let i = 0; i < 50; i++) {
-      const r = await fetch(s.url + path, { headers: bearer(KEYS.aRead) });
-      body = `${r.status} ${await r.text()}`;
-      if (path.endsWith('trace-b') || body.includes(A_MARK) || body.includes('agent-only-in-a')) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    expect(body).not.toContain(B_MARK);
-    if (path.endsWith('trace-b')) expect(body).toMatch(/^404 /);
+  it.skipIf(!DASHBOARDS.every(([path]) => built(path))).each(DASHBOARDS)('dashboard %s shows A nothing of B', async (path, status, check) => {
+    // Dashboards are folded from the log in the background: wait until the admin view has both.
+    const admin = async () => (await fetch(`${s.url}/v1/dashboards/cost`, { headers: bearer(KEYS.admin) }).then((r) => r.json())) as { calls: number };
+    for (let i = 0; i < 100 && (await admin()).calls < 2; i++) await new Promise((res) => setTimeout(res, 100));
+    expect((await admin()).calls).toBe(2);
+    const r = await fetch(s.url + path, { headers: bearer(KEYS.aRead) });
+    const text = await r.text();
+    expect(r.status, text.slice(0, 200)).toBe(status);
+    check(JSON.parse(text) as View);
+  });
+
+  it.skipIf(!DASHBOARDS.every(([path]) => built(path)))('dashboard totals count only A', async () => {
+    const get = async (path: string, key: string) => (await fetch(s.url + path, { headers: bearer(key) }).then((r) => r.json())) as Record<string, Record<string, number> & number>;
+    expect((await get('/v1/dashboards/cost', KEYS.aRead)).calls).toBe(1);
+    expect((await get('/v1/dashboards/cost', KEYS.admin)).calls).toBe(2);
+    expect((await get('/v1/dashboards/learning', KEYS.aRead)).memories.formed).toBe(1);
+    expect((await get('/v1/dashboards/learning', KEYS.admin)).memories.formed).toBe(2);
+    expect((await get('/v1/dashboards/cost', KEYS.bRead)).calls).toBe(1);
   });
 });

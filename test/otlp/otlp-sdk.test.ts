@@ -86,19 +86,40 @@ describe('OTLP/HTTP traces from the official OpenTelemetry JS SDK exporters', ()
     expect(byTrace(traceId).find((e) => e.type === 'tool.call')).toMatchObject({ agent_id: 'researcher', data: { attributes: { 'gen_ai.tool.name': 'web_search' } } });
   });
 
-  it('shows the spans on the cost and reasoning dashboards', async (t) => {
-    const probe = await fetch(`${s.url}/v1/dashboards/cost?window=24h`);
-    if (probe.status === 404) t.skip('the dashboards module is not registered in this build');
-    const cost = (await probe.json()) as { by_model: { model: string; calls: number; input_tokens: number }[]; by_agent: { agent_id: string }[]; cache_hit_rate: number };
-    const gpt = cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06');
-    expect(gpt).toMatchObject({ calls: 2, input_tokens: 2400 });
-    expect(cost.by_agent.map((a) => a.agent_id)).toContain('researcher');
+  it('shows the spans on the cost and reasoning dashboards', async () => {
+    // gpt-4o: $2.50/M input, $1.25/M cached input, $10/M output; input 1200 includes 1000 cached.
+    const chat = events().find((e) => e.model === 'gpt-4o-2024-08-06')!;
+    expect(chat.cost_usd).toBeCloseTo((200 * 2.5 + 1000 * 1.25 + 300 * 10) / 1e6, 9);
+
+    type Cost = { total_usd: number; by_model: { model: string; calls: number; input_tokens: number; cost_usd: number }[]; by_agent: { agent_id: string }[]; cache_hit_rate: number };
+    const cost = await poll(async () => {
+      const c = (await (await fetch(`${s.url}/v1/dashboards/cost?window=24h`)).json()) as Cost;
+      return c.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')?.calls === 2 ? c : undefined;
+    });
+    expect(cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')).toMatchObject({ calls: 2, input_tokens: 2400 });
+    expect(cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')!.cost_usd).toBeCloseTo(2 * (chat.cost_usd as number), 9);
+    expect(cost.by_agent.map((a) => a.agent_id)).toEqual(expect.arrayContaining(['researcher', 'support-bot']));
     expect(cost.cache_hit_rate).toBeGreaterThan(0);
 
-    const agentTrace = events().find((e) => e.type === 'agent.step')!.trace_id as string;
-    const chains = (await (await fetch(`${s.url}/v1/dashboards/reasoning`)).json()) as { active_chains: { trace_id: string; agents: string[] }[] };
-    expect(chains.active_chains.map((c) => c.trace_id)).toContain(agentTrace);
-    const tree = (await (await fetch(`${s.url}/v1/dashboards/reasoning/${agentTrace}`)).json()) as { steps: { span_id: string; children: unknown[] }[] };
-    expect(JSON.stringify(tree)).toContain(events().find((e) => e.type === 'agent.step' && e.trace_id === agentTrace)!.span_id as string);
+    const agent = events().find((e) => e.type === 'agent.step')!;
+    const traceId = agent.trace_id as string;
+    type Chains = { active_chains: { trace_id: string; agents: string[]; steps: number }[] };
+    const chains = await poll(async () => {
+      const c = (await (await fetch(`${s.url}/v1/dashboards/reasoning`)).json()) as Chains;
+      return c.active_chains.some((x) => x.trace_id === traceId) ? c : undefined;
+    });
+    expect(chains.active_chains.find((c) => c.trace_id === traceId)!.agents).toContain('researcher');
+    const tree = (await (await fetch(`${s.url}/v1/dashboards/reasoning/${traceId}`)).json()) as { steps: unknown[] };
+    expect(JSON.stringify(tree.steps)).toContain(agent.span_id as string);
   });
 });
+
+async function poll<T>(read: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await read();
+    if (v !== undefined) return v;
+    if (Date.now() - start > timeoutMs) throw new Error('dashboard did not show the spans in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

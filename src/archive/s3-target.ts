@@ -60,6 +60,10 @@ export class S3Target implements ObjectTarget {
     return this.o.bucket;
   }
 
+  get prefix(): string {
+    return this.o.prefix;
+  }
+
   /** The bucket-level key of a target key. */
   fullKey(key: string): string {
     return this.root + key;

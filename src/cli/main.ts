@@ -4,9 +4,11 @@ import { ConfigError } from '../config/load.js';
 import type { Runtime } from '../runtime/types.js';
 import { COMMANDS, registerCommand } from './commands.js';
 import { serveCommand } from './serve-command.js';
+import { archiveCommand } from './archive-command.js';
 import { simulateCommand } from './simulate-command.js';
 
 registerCommand(serveCommand);
+registerCommand(archiveCommand);
 registerCommand(simulateCommand);
 
 function usage(): string {

@@ -8,6 +8,8 @@ import type { SimDraft } from './sim-event.js';
 
 export class Wearable {
   private readonly values: Record<string, number> = {};
+  /** Devices number their samples; it also keeps two equal readings from looking like one repeated event. */
+  private sample = 0;
 
   constructor(
     private readonly r: Random,
@@ -35,7 +37,7 @@ export class Wearable {
     const value = Math.round(v * 10) / 10;
     values(this.values, m.metric, value);
     const at = { agent_id: this.agent, session_id: this.session };
-    const out: SimDraft[] = [{ ...at, type: 'biometric.reading', data: { metric: m.metric, value, unit: m.unit, user: this.user, source: 'wearable' } }];
+    const out: SimDraft[] = [{ ...at, type: 'biometric.reading', data: { metric: m.metric, value, unit: m.unit, user: this.user, source: 'wearable', sample: ++this.sample } }];
     const a = m.alert;
     if (a && ((a.above !== undefined && value > a.above) || (a.below !== undefined && value < a.below))) {
       const limit = a.above !== undefined ? `above ${a.above}` : `below ${a.below}`;

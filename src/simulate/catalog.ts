@@ -58,7 +58,7 @@ export const TOOLS: readonly { tool: string; query: string; error: string }[] = 
 export const MEMORY_TYPES = ['episodic', 'semantic', 'procedural', 'preference'] as const;
 
 export const HYPOTHESES = [
-  'late caffeine lowers next-day HRV for this user',
+  'late caffeine lowers next-day HRV',
   'two rest days restore resting heart rate after long runs',
   'morning workouts improve adherence on workdays',
   'short walks after meals reduce evening stress scores',

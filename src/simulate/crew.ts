@@ -77,7 +77,7 @@ export function* taskEvents(s: CrewState, ctx: TaskContext): Generator<SimDraft>
   for (let i = 0; i < calls; i++) yield llm(analyst, 'analyst', aRoot, i === 0 ? 'summarize evidence' : 'refine analysis', i > 0 || r.chance(0.6));
   if (r.chance(0.5) || s.openHypotheses.size === 0) {
     const id = `hyp-${ids.hex(6)}`;
-    const text = r.pick(HYPOTHESES);
+    const text = `${r.pick(HYPOTHESES)} for ${ctx.user}`;
     s.openHypotheses.set(id, { text, evidence: 0 });
     s.hypothesisCount++;
     yield { ...base, type: 'hypothesis.created', agent_id: analyst, span_id: span(), parent_span_id: aRoot, confidence: r.confidence(0.5), data: { hypothesis_id: id, status: 'proposed', text } };

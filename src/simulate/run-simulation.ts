@@ -61,7 +61,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationSum
     if (o.maxEvents !== undefined) due = Math.min(due, o.maxEvents - s.sent);
     while (due > 0 && !o.signal?.aborted) {
       const n = Math.min(due, batchSize);
-      const r = await postBatch(url, workload.take(n), o.apiKey, o.signal);
+      const r = await postBatch(url, workload.take(n, TICK_MS), o.apiKey, o.signal);
       s.sent += n;
       due -= n;
       s.requests++;

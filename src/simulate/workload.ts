@@ -46,6 +46,7 @@ export class CrewWorkload {
   private readonly now: () => number;
   private readonly bioShare: number;
   private seq = 0;
+  private lastTs = 0;
 
   constructor(o: WorkloadOptions) {
     if (!Number.isInteger(o.agents) || o.agents < MIN_AGENTS) throw new Error(`agents must be an integer ≥ ${MIN_AGENTS} (a planner, an analyst and a coach)`);
@@ -80,12 +81,17 @@ export class CrewWorkload {
 
   /** The next event, stamped with an id and the current time. */
   next(): SimEvent {
-    return this.stamp(this.draft());
+    return this.stamp(this.draft(), this.now());
   }
 
-  take(n: number): SimEvent[] {
+  /**
+   * The next n events. With `spreadMs`, their times spread evenly over the last spreadMs (they
+   * happened during the sender's last tick), so steps of a chain get distinct, ordered times.
+   */
+  take(n: number, spreadMs = 0): SimEvent[] {
+    const now = this.now();
     const out: SimEvent[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.next();
+    for (let i = 0; i < n; i++) out[i] = this.stamp(this.draft(), Math.round(now - ((n - 1 - i) * spreadMs) / n));
     return out;
   }
 
@@ -107,9 +113,11 @@ export class CrewWorkload {
     }
   }
 
-  private stamp(d: SimDraft): SimEvent {
+  private stamp(d: SimDraft, at: number): SimEvent {
     this.counts.set(d.type, (this.counts.get(d.type) ?? 0) + 1);
-    return { id: `sim-${this.runId}-${++this.seq}`, ts: this.now(), ...d };
+    // Never back in time, whatever the spreading did.
+    const ts = (this.lastTs = Math.max(this.lastTs, at));
+    return { id: `sim-${this.runId}-${++this.seq}`, ts, ...d };
   }
 }
 

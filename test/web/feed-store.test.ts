@@ -15,6 +15,21 @@ describe('FeedStore', () => {
     expect(s.newest(3)!.seq).toBe(1);
   });
 
+  it('orders by seq whatever the arrival order (critical overtakes batches; resumes replay)', () => {
+    const s = new FeedStore(100);
+    s.add([ev(7, 'critical')]);
+    s.add([ev(5), ev(6), ev(8)]);
+    s.add([ev(3), ev(4)]);
+    const order: number[] = [];
+    for (let i = 0; i < s.visibleCount; i++) order.push(s.newest(i)!.seq);
+    expect(order).toEqual([8, 7, 6, 5, 4, 3]);
+    const e6 = s.newest(2)!;
+    expect(s.positionOf(e6)).toBe(2);
+    s.add([ev(9), ev(10)]);
+    expect(s.positionOf(e6)).toBe(4);
+    expect(s.positionOf(ev(6))).toBe(-1);
+  });
+
   it('keeps storm summaries even when they share a seq', () => {
     const s = new FeedStore(100);
     s.add([ev(5)]);
@@ -31,7 +46,7 @@ describe('FeedStore', () => {
     expect(s.visibleCount).toBe(3);
   });
 
-  it('stays within cap + cap/10 and keeps the view a suffix-consistent subsequence (property)', () => {
+  it('stays within cap + cap/10 and shows the newest kept events, filtered, once each (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 50 }), fc.boolean()), { maxLength: 60 }), fc.integer({ min: 10, max: 60 }), (batches, cap) => {
         const s = new FeedStore(cap);

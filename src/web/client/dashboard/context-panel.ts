@@ -45,29 +45,31 @@ export class ContextPanel {
     this.dirty = true;
   }
 
-  /** One row per agent (or per session for readings that name no agent). */
+  /** One row per session (a person wearing a device), or per agent for readings without a session. */
   private subject(agent: string | undefined, session: string | undefined): Subject {
-    const key = agent ?? `session\u0000${session ?? ''}`;
+    const key = session !== undefined ? `s\u0000${session}` : `a\u0000${agent ?? ''}`;
     let s = this.subjects.get(key);
     if (!s) {
       s = { agent, session, readings: new Map(), lastAt: 0 };
       this.subjects.set(key, s);
       if (this.subjects.size > MAX_SUBJECTS * 4) this.evictOldest();
     }
-    if (session) s.session = session;
+    if (agent) s.agent = agent;
     return s;
   }
 
-  /** Seeds rows from the reasoning dashboard's agents (their latest readings, kept by the server). */
+  /** Seeds rows from the reasoning dashboard's chains: the latest readings of each chain's session. */
   fromReasoning(raw: unknown): void {
-    for (const a of asArr(asObj(raw)?.agents)) {
-      const o = asObj(a);
-      const agent = str(o, 'agent_id');
-      const list = readings(o?.biometrics);
-      if (!agent || list.length === 0) continue;
-      const s = this.subject(agent, undefined);
+    const o = asObj(raw);
+    for (const c of [...asArr(o?.active_chains), ...asArr(o?.recent_chains)]) {
+      const chain = asObj(c);
+      const session = str(chain, 'session_id');
+      const bio = asObj(chain?.biometrics);
+      const list = readings(bio);
+      if (!session || list.length === 0) continue;
+      const s = this.subject(undefined, session);
       for (const r of list) {
-        const at = Date.parse(str(asObj(asObj(o?.biometrics)?.[r.metric]), 'ts') ?? '') || 0;
+        const at = Date.parse(str(asObj(bio?.[r.metric]), 'ts') ?? '') || 0;
         const old = s.readings.get(r.metric);
         if (!old || old.at <= at) s.readings.set(r.metric, { value: String(Math.round(r.value * 10) / 10), unit: r.unit, at });
         s.lastAt = Math.max(s.lastAt, at);
@@ -92,7 +94,7 @@ export class ContextPanel {
       list.map((s) => [
         s.agent ?? '—',
         s.session ?? '—',
-        [...s.readings.entries()].map(([m, r]) => `${m} ${r.value}${r.unit ? ' ' + r.unit : ''}`).join(' · ') || '—',
+        { text: [...s.readings.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([m, r]) => `${m} ${r.value}${r.unit ? ' ' + r.unit : ''}`).join(' · ') || '—', class: 'wrap' },
         s.alert && now - s.alert.at < ALERT_SHOWN_MS ? { text: `⚠ ${s.alert.text}`, class: 'alert-cell' } : '',
         ago(s.lastAt, now),
       ]),

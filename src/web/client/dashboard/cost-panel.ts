@@ -58,9 +58,9 @@ export class CostPanel {
   }
 
   private showCache(v: CostView): void {
-    const hourly = v.hourly.filter((x) => x.cacheHitRate !== null);
-    if (hourly.length > 0) {
-      this.cache.setData(hourly.map((x) => x.t), [hourly.map((x) => x.cacheHitRate)]);
+    // Every hour of the window, with gaps where no tokens were counted, so the axis spans the window.
+    if (v.hourly.some((x) => x.cacheHitRate !== null)) {
+      this.cache.setData(v.hourly.map((x) => x.t), [v.hourly.map((x) => x.cacheHitRate)]);
       return;
     }
     if (v.cacheHitRate === undefined) return;

@@ -45,7 +45,9 @@ export class FeedPanel {
       this.store.add(events);
       this.view.reset();
     } else {
-      this.view.update(this.store.add(events));
+      const anchor = this.view.anchor();
+      this.store.add(events);
+      this.view.update(anchor);
     }
     this.empty.hidden = this.store.size > 0;
     const skipped = this.pump.skipped ? ` · ${this.pump.skipped.toLocaleString('en-US')} skipped while hidden` : '';

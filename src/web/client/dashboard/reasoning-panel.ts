@@ -1,7 +1,7 @@
 /** Reasoning chains: the list of recent chains and, for the picked one, its step tree. */
 import { byId, h, replaceChildren, setText } from '../lib/dom.js';
 import { ago, clip, percent, usd } from '../lib/format.js';
-import { chainList, stepTree, type ChainSummary, type StepNode } from '../lib/reasoning-model.js';
+import { chainDetail, chainList, stepTree, type ChainSummary, type StepNode } from '../lib/reasoning-model.js';
 import { renderTable } from '../lib/widgets.js';
 
 const MAX_LISTED = 60;
@@ -77,16 +77,21 @@ export class ReasoningPanel {
 
   private renderTree(traceId: string, raw: unknown): void {
     const { roots, total, shown } = stepTree(raw);
-    const c = this.chains.find((x) => x.traceId === traceId);
+    const detail = chainDetail(raw);
+    const c = detail.chain ?? this.chains.find((x) => x.traceId === traceId);
+    const bio = detail.biometrics.length ? detail.biometrics : c?.biometrics ?? [];
+    const odd = [detail.missingParents ? `${detail.missingParents} steps whose parent was not seen` : '', detail.cycles ? `${detail.cycles} parent cycles cut` : ''].filter(Boolean).join(' · ');
     const head = h(
       'div',
       { class: 'tree-head' },
-      h('strong', {}, traceId),
-      h('span', { class: 'panel-note' }, `${total} steps${shown < total ? ` (first ${shown} shown)` : ''}`),
+      h('strong', { title: traceId }, clip(traceId, 24)),
       c ? h('span', { class: `tag ${c.status}` }, c.status) : null,
+      h('span', { class: 'panel-note' }, `${total} steps${shown < total || detail.truncated ? ` (first ${shown} shown)` : ''}`),
       c?.agents.length ? h('span', { class: 'panel-note' }, c.agents.join(' → ')) : null,
+      c?.avgConfidence !== undefined ? h('span', { class: 'panel-note' }, `confidence ${percent(c.avgConfidence)}`) : null,
       c?.cost ? h('span', { class: 'panel-note' }, usd(c.cost)) : null,
-      c?.biometrics.length ? h('span', { class: 'panel-note', title: `latest readings of session ${c.session ?? ''}` }, '♥ ' + c.biometrics.map((b) => `${b.metric} ${b.value}${b.unit ? ' ' + b.unit : ''}`).join(' · ')) : null,
+      bio.length ? h('span', { class: 'panel-note bio', title: `latest readings of session ${c?.session ?? ''}` }, '♥ ' + bio.map((b) => `${b.metric} ${b.value}${b.unit ? ' ' + b.unit : ''}`).join(' · ')) : null,
+      odd ? h('span', { class: 's-note' }, `⚠ ${odd}`) : null,
     );
     const tree = h('ul', { class: 'tree', 'data-trace': traceId });
     // Iterative: a 100,000-step chain must not overflow the stack.
@@ -121,9 +126,10 @@ function stepLine(n: StepNode): HTMLElement {
     { class: `step ${kind}`, 'data-span': n.spanId },
     h('span', { class: 's-type' }, n.type),
     n.agent ? h('span', { class: 's-agent' }, n.agent) : null,
-    h('span', { class: 's-text', title: n.text }, n.text || n.spanId),
+    h('span', { class: 's-text', title: n.text || `span ${n.spanId}` }, n.text),
     n.confidence !== undefined ? h('span', { class: 's-conf', title: 'confidence' }, percent(n.confidence)) : null,
     n.durationMs !== undefined ? h('span', { class: 's-conf', title: 'duration' }, `${Math.round(n.durationMs)} ms`) : null,
+    n.cost ? h('span', { class: 's-conf', title: 'cost' }, usd(n.cost)) : null,
     n.note ? h('span', { class: 's-note' }, `⚠ ${n.note}`) : null,
   );
 }

@@ -69,7 +69,8 @@ export class TimeChart {
             fill: s.fill ? `${color}33` : undefined,
             scale: s.scale,
             value: s.value ? (_u: uPlot, v: number | null) => s.value!(v) : undefined,
-            points: { show: x.length < 40 },
+            // Isolated points (one active hour between gaps) would be invisible as a line.
+            points: { show: x.length < 40 || ys[i].filter((v) => v !== null).length < 3 },
           } satisfies uPlot.Series;
         }),
       ],

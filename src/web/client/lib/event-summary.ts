@@ -45,6 +45,16 @@ function special(e: WireEvent, d: Record<string, unknown> | undefined): string |
     const text = str(d.text) ?? str(d.content) ?? str(d.key) ?? '';
     return `${str(d.memory_type)}${text ? ` · ${text}` : ''}`;
   }
+  if (e.type === 'knowledge.node_added') {
+    const name = str(d.label) ?? str(d.name) ?? str(d.node_id) ?? str(d.id);
+    const kind = str(d.kind) ?? str(d.node_type) ?? str(d.type);
+    if (name) return `${kind ? `${kind} ` : ''}${str(d.node_id) && name !== str(d.node_id) ? `${str(d.node_id)} · ` : ''}${name}`;
+  }
+  if (e.type === 'knowledge.edge_added') {
+    const from = str(d.from) ?? str(d.source) ?? str(d.from_node);
+    const to = str(d.to) ?? str(d.target) ?? str(d.to_node);
+    if (from && to) return `${from} —${str(d.relation) ?? str(d.type) ?? ''}→ ${to}`;
+  }
   if (e.type.startsWith('tool.') && str(d.tool)) {
     const detail = str(d.error) ?? str(d.message) ?? str(d.query) ?? '';
     return `${str(d.tool)}${detail ? ` · ${detail}` : ''}`;

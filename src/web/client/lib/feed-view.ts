@@ -49,11 +49,23 @@ export class FeedView {
     new ResizeObserver(() => this.requestRender()).observe(viewport);
   }
 
-  /** After `added` events joined the top of the view; keeps the reader's place when scrolled. */
-  update(added: number): void {
-    if (added > 0 && this.viewport.scrollTop > 0) {
-      this.viewport.scrollTop += added * ROW_HEIGHT;
-      this.unseen += added;
+  /** The row at the top of the view while the reader is scrolled down (call before adding events). */
+  anchor(): { e: WireEvent; index: number; offset: number } | undefined {
+    const top = this.viewport.scrollTop;
+    if (top <= 0) return undefined;
+    const index = Math.floor(top / ROW_HEIGHT);
+    const e = this.store.newest(index);
+    return e ? { e, index, offset: top - index * ROW_HEIGHT } : undefined;
+  }
+
+  /** After events were added: keeps the anchored row where the reader saw it, and counts what came above. */
+  update(anchor: { e: WireEvent; index: number; offset: number } | undefined): void {
+    if (anchor) {
+      const index = this.store.positionOf(anchor.e);
+      if (index > anchor.index) {
+        this.viewport.scrollTop = index * ROW_HEIGHT + anchor.offset;
+        this.unseen += index - anchor.index;
+      }
     }
     this.render();
   }

@@ -22,6 +22,7 @@ export interface StepNode {
   agent: string | undefined;
   text: string;
   confidence: number | undefined;
+  cost: number | undefined;
   ts: number | undefined;
   durationMs: number | undefined;
   /** Why this node is odd (orphan, cycle…), when the server says so. */
@@ -81,7 +82,33 @@ export function chainList(raw: unknown): ChainSummary[] {
 
 function text(s: Json): string {
   const d = asObj(s.data);
-  return str(s, 'text', 'summary', 'message') ?? str(d, 'text', 'message', 'summary') ?? (str(d, 'to_agent') ? `→ ${str(d, 'to_agent')}` : '');
+  const to = str(s, 'to_agent') ?? str(d, 'to_agent');
+  const said = str(s, 'text', 'summary', 'message') ?? str(d, 'text', 'message', 'summary');
+  if (to) return `→ ${to}${said ? ` · ${said}` : ''}`;
+  const model = str(s, 'model');
+  if (model) return `${model}${said ? ` · ${said}` : ''}`;
+  return said ?? '';
+}
+
+/** What the tree endpoint says about the chain as a whole. */
+export interface ChainDetail {
+  chain: ChainSummary | undefined;
+  truncated: boolean;
+  missingParents: number;
+  cycles: number;
+  /** Latest readings of the chain's session. */
+  biometrics: { metric: string; value: number; unit: string }[];
+}
+
+export function chainDetail(raw: unknown): ChainDetail {
+  const o = asObj(raw) ?? {};
+  return {
+    chain: chain(o.chain, 'recent'),
+    truncated: o.truncated === true,
+    missingParents: num(o, 'missing_parents') ?? 0,
+    cycles: num(o, 'cycles') ?? 0,
+    biometrics: readings(o.biometrics),
+  };
 }
 
 /** Builds nodes iteratively (a 100,000-step chain must not blow the call stack); caps the total. */
@@ -110,6 +137,7 @@ export function stepTree(raw: unknown, maxNodes = 5000): { roots: StepNode[]; to
         agent: str(s, 'agent_id', 'agent'),
         text: text(s),
         confidence: num(s, 'confidence'),
+        cost: num(s, 'cost_usd'),
         ts: timeMs(s.ts ?? s.started_at),
         durationMs: num(s, 'duration_ms'),
         note: str(s, 'note', 'problem', 'warning') ?? (s.orphan === true ? 'parent not seen yet' : s.cycle === true ? 'cycle in parent_span_id' : undefined),

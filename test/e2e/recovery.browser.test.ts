@@ -1,0 +1,88 @@
+/**
+ * Scenario: error handling and recovery. The compiled binary serves the page; the simulator drives
+ * it; the server is killed (-9) mid-run and restarted on the same port and data dir. The simulator
+ * retries (ids make resends safe), the page reconnects with backoff and resumes with `since`, and in
+ * the end the page has received every stored event, none lost.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSimulation } from '../../src/simulate/index.js';
+import { spawnAuren, type Spawned } from '../helpers/binary.js';
+import { tempDir } from '../helpers/config.js';
+import { hasChromium, launchBrowser, openPage } from '../web/helpers/browser.js';
+import { freePort } from './helpers/free-port.js';
+import { watchPageStream } from './helpers/page-stream.js';
+
+/** What a browser logs while the server is down: unavoidable, and expected here. */
+const OUTAGE_NOISE = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/, /Failed to fetch/];
+
+describe.skipIf(!hasChromium)('scenario: error handling and recovery (bun binary, kill -9, restart)', () => {
+  let browser: Browser;
+  let server: Spawned | undefined;
+  const dataDir = tempDir('auren-e2e-recovery-');
+  let port = 0;
+  const serve = () => spawnAuren('bun-binary', ['serve', '--port', String(port), '--data-dir', dataDir, '--archive', 'none']);
+
+  beforeAll(async () => {
+    port = await freePort();
+    server = await serve();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the page and the simulator ride out a crash; the page resumes with since and misses nothing', async () => {
+    const url = server!.url;
+    const w = await openPage(browser, url + '/', { allow: OUTAGE_NOISE });
+    const { page } = w;
+    const seen = watchPageStream(page);
+    await page.waitForSelector('#conn[data-state="live"]');
+
+    const sim = runSimulation({ url, agents: 5, rate: 400, durationMs: 7000, seed: 21, runId: 'recovery' });
+    await new Promise((r) => setTimeout(r, 3000));
+    await server!.kill9();
+    await page.waitForSelector('#conn[data-state="reconnecting"]');
+    await w.shot('e2e-recovery-down');
+    await new Promise((r) => setTimeout(r, 700));
+    server = await serve();
+    const summary = await sim;
+    expect(summary.accepted + summary.duplicates).toBe(summary.sent);
+    expect(summary.retries).toBeGreaterThan(0);
+
+    await page.waitForSelector('#conn[data-state="live"]', { timeout: 20_000 });
+    // The reconnect asked for what it had not safely seen.
+    const resumed = seen.urls.slice(1).map((u) => new URL(u).searchParams.get('since'));
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed, seen.urls.join('\n')).toEqual(resumed.map(() => expect.stringMatching(/^[1-9]\d*$/)));
+
+    // Every stored event reached the page (replayed or live), each shown once.
+    const storedEvents = await storedSeqs(url);
+    const stored = storedEvents.map((e) => e.seq);
+    const storedTypes = new Map(storedEvents.map((e) => [e.seq, `${e.seq} ${e.type} ${e.id} ${JSON.stringify(e.data)}`]));
+    const deadline = Date.now() + 15_000;
+    let missing: number[] = [];
+    do {
+      const got = new Set(seen.seqs);
+      missing = stored.filter((s) => !got.has(s));
+      if (missing.length === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    } while (Date.now() < deadline);
+    expect(missing.map((s) => storedTypes.get(s))).toEqual([]);
+    const shown = await page.textContent('#feed-status');
+    expect(shown).toMatch(new RegExp(`of the last ${Math.min(stored.length, 11000).toLocaleString('en-US')} events`));
+    await w.shot('e2e-recovery-resumed');
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+});
+
+/** Every seq in the store, read through the stream's own replay (a plain client, since=0). */
+async function storedSeqs(url: string): Promise<{ seq: number; type: string; id: string; data: unknown }[]> {
+  const { connectStream } = await import('../helpers/ws-client.js');
+  const c = await connectStream(url, 'since=0');
+  await c.until((f) => f.some((x) => x.type === 'replay_done'), 15_000);
+  c.close();
+  return (c.events() as { seq: number; type: string; id: string; data: unknown }[]).sort((a, b) => a.seq - b.seq);
+}

@@ -1,0 +1,81 @@
+import type { Browser, WebSocket as PwWebSocket } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postEvents } from '../helpers/ws-client.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
+
+const READ = 'ui-read-key-0123456789abcdef';
+const INGEST = 'ui-ingest-key-0123456789abcdef';
+const OTHER = 'ui-other-read-0123456789abcdef';
+
+describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startTestServer({ config: { apiKeys: `${READ}=acme:read,${INGEST}=acme:ingest,${OTHER}=other:read` } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('asks for a read key, keeps it in sessionStorage only, and streams with ?token=', async () => {
+    const w = await openPage(browser, server.url + '/');
+    const { page } = w;
+    const sockets: PwWebSocket[] = [];
+    page.on('websocket', (ws) => sockets.push(ws));
+    await page.waitForSelector('#key-dialog[open]');
+    expect(await page.getAttribute('#conn', 'data-state')).not.toBe('live');
+    await w.shot('auth-key-dialog');
+
+    // An ingest key cannot read: the dialog says why and stays.
+    await page.fill('#key-input', INGEST);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#key-error:not([hidden])');
+    expect(await page.textContent('#key-error')).toMatch(/reading needs a read or admin key/);
+
+    await page.fill('#key-input', READ);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#conn[data-state="live"]');
+    expect(await page.isVisible('#key-dialog')).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.getItem('auren.read-key'))).toBe(READ);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(sockets.at(-1)!.url()).toContain(`token=${READ}`);
+    // /metrics is admin-only: the ops panel says so instead of failing.
+    expect(await page.textContent('#ops-note')).toMatch(/admin key/);
+
+    // Its project's events arrive; another project's do not.
+    await postEvents(server.url, [{ type: 'agent.step', agent_id: 'acme-agent', data: { text: 'for acme' } }], { authorization: `Bearer ${INGEST}` });
+    const seq = server.ctx.log.lastSeq();
+    await page.waitForSelector(`.feed-row[data-seq="${seq}"]`);
+    expect(await page.textContent(`.feed-row[data-seq="${seq}"] .c-summary`)).toBe('for acme');
+
+    // A reload in the same tab keeps the key: no dialog.
+    await page.reload();
+    await page.waitForSelector('#conn[data-state="live"]');
+    expect(await page.isVisible('#key-dialog')).toBe(false);
+    await w.shot('auth-connected');
+    expect(w.errors).toEqual([]);
+    await w.close();
+
+    // A new tab (new session) asks again.
+    const fresh = await openPage(browser, server.url + '/');
+    await fresh.page.waitForSelector('#key-dialog[open]');
+    await fresh.close();
+  });
+
+  it('sees only its own project', async () => {
+    const w = await openPage(browser, server.url + '/');
+    const { page } = w;
+    await page.waitForSelector('#key-dialog[open]');
+    await page.fill('#key-input', OTHER);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#conn[data-state="live"]');
+    await postEvents(server.url, [{ type: 'agent.step', data: { text: 'acme secret' } }], { authorization: `Bearer ${INGEST}` });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.$$eval('.feed-row:not([hidden])', (els) => els.length)).toBe(0);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+});

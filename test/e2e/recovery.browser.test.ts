@@ -61,15 +61,12 @@ describe.skipIf(!hasChromium)('scenario: error handling and recovery (bun binary
     const storedEvents = await storedSeqs(url);
     const stored = storedEvents.map((e) => e.seq);
     const storedTypes = new Map(storedEvents.map((e) => [e.seq, `${e.seq} ${e.type} ${e.id} ${JSON.stringify(e.data)}`]));
-    const deadline = Date.now() + 15_000;
-    let missing: number[] = [];
-    do {
+    const missing = () => {
       const got = new Set(seen.seqs);
-      missing = stored.filter((s) => !got.has(s));
-      if (missing.length === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    } while (Date.now() < deadline);
-    expect(missing.map((s) => storedTypes.get(s))).toEqual([]);
+      return stored.filter((s) => !got.has(s));
+    };
+    for (const deadline = Date.now() + 15_000; missing().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    expect(missing().map((s) => storedTypes.get(s))).toEqual([]);
     const shown = await page.textContent('#feed-status');
     expect(shown).toMatch(new RegExp(`of the last ${Math.min(stored.length, 11000).toLocaleString('en-US')} events`));
     await w.shot('e2e-recovery-resumed');

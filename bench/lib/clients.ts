@@ -47,7 +47,8 @@ export async function startClients(url: string, o: FleetOptions): Promise<Client
     const args = [join(ROOT, 'bench/load/stream-clients.ts'), '--url', url, '--count', String(share), '--stalled', String(stalled)];
     if (o.sse) args.push('--sse');
     if (o.query) args.push('--query', o.query);
-    children.push(startChild(`clients-${p}`, bunPath(), args));
+    // Bun's fetch runs at most 256 requests at once by default; SSE streams never end, so lift it.
+    children.push(startChild(`clients-${p}`, bunPath(), args, { BUN_CONFIG_MAX_HTTP_REQUESTS: '65000' }));
   }
   let open = 0;
   let failed = 0;
@@ -65,7 +66,7 @@ export async function startClients(url: string, o: FleetOptions): Promise<Client
     },
     async report() {
       for (const c of children) c.send('report');
-      const parts = await Promise.all(children.map(async (c) => JSON.parse((await c.waitFor(/^\{"report"/)).input)));
+      const parts = await Promise.all(children.map(async (c) => JSON.parse((await c.waitFor(/^\{"report"/, 120_000)).input)));
       const out: ClientReport = { seconds: 0, events: 0, frames: 0, bytes: 0, lagged: 0, closes: {}, minClientEvents: Infinity, maxClientEvents: 0, latency: new Histogram(), open, failed };
       for (const p of parts as (Omit<ClientReport, 'latency'> & { latency: SparseHistogram })[]) {
         out.seconds = Math.max(out.seconds, p.seconds);

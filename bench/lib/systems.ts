@@ -80,7 +80,7 @@ function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[])
     case 'auren-bun': {
       if (env.cpuProf) {
         mkdirSync(env.cpuProf, { recursive: true });
-        return [bunPath(), ['--cpu-prof', `--cpu-prof-dir=${env.cpuProf}`, join(ROOT, 'src/main.bun.ts'), ...serve]];
+        return [bunPath(), ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${env.cpuProf}`, join(ROOT, 'src/main.bun.ts'), ...serve]];
       }
       return [snapshot(env).bin, serve];
     }

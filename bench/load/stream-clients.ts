@@ -60,7 +60,15 @@ function recordProbes(text: string): void {
 function openWs(idx: number): Promise<boolean> {
   return new Promise((resolve) => {
     const ws = new WebSocket(base.replace(/^http/, 'ws') + path);
-    ws.onopen = () => resolve(true);
+    // A server too busy to finish the handshake counts as a failed connection, not a hang.
+    const timer = setTimeout(() => {
+      ws.close();
+      resolve(false);
+    }, 30_000);
+    ws.onopen = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
     ws.onmessage = (m) => onFrame(idx, typeof m.data === 'string' ? m.data : String(m.data));
     ws.onclose = (c) => {
       closes[c.code] = (closes[c.code] ?? 0) + 1;
@@ -73,7 +81,9 @@ function openWs(idx: number): Promise<boolean> {
 async function openSse(idx: number): Promise<boolean> {
   const ac = new AbortController();
   sockets.push({ close: () => ac.abort() });
+  const timer = setTimeout(() => ac.abort(), 30_000);
   const res = await fetch(base + path, { headers: { accept: 'text/event-stream' }, signal: ac.signal }).catch(() => undefined);
+  clearTimeout(timer);
   if (!res?.ok || !res.body) return false;
   void (async () => {
     const dec = new TextDecoder();
@@ -84,13 +94,13 @@ async function openSse(idx: number): Promise<boolean> {
         const { done, value } = await reader.read();
         if (done) break;
         buf += dec.decode(value, { stream: true });
-        let end: number;
-        while ((end = buf.indexOf('\n\n')) !== -1) {
-          const msg = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const data = msg.indexOf('data: ');
-          if (data !== -1) onFrame(idx, msg.slice(data + 6));
+        let pos = 0;
+        for (let end = buf.indexOf('\n\n'); end !== -1; end = buf.indexOf('\n\n', pos)) {
+          const data = buf.indexOf('data: ', pos);
+          if (data !== -1 && data < end) onFrame(idx, buf.slice(data + 6, end));
+          pos = end + 2;
         }
+        buf = buf.slice(pos);
       }
     } catch {
       // aborted at the end of the run

@@ -1,0 +1,70 @@
+/**
+ * Reads stored events back from the stream (`since` replays, dashboards rebuilding, the archiver):
+ * an ephemeral consumer from afterSeq+1 on the narrowest subject filter, pulled until `limit`
+ * matching events or the end of the stream as it was when the read began.
+ */
+import { AckPolicy, DeliverPolicy, nanos, type JetStreamManager, type NatsConnection } from 'nats';
+import type { StoredEvent } from '../core/event.js';
+import type { ReadOptions } from '../store/event-log.js';
+import { decodeEvent } from './event-codec.js';
+import { eventFilter } from './names.js';
+import { pullBatch } from './pull-batch.js';
+
+const PULL = 1000;
+const MAX_EMPTY_PULLS = 8;
+
+export interface ReaderDeps {
+  jsm: JetStreamManager;
+  nc: NatsConnection;
+  stream: string;
+}
+
+export async function readStream(d: ReaderDeps, afterSeq: number, limit: number, opts: ReadOptions = {}): Promise<StoredEvent[]> {
+  const { projects, tiers } = opts;
+  if (limit <= 0 || projects?.length === 0 || tiers?.length === 0) return [];
+  // NATS 2.9 filters on one subject: several projects or tiers are narrowed down here.
+  const exact = (projects === undefined || projects.length === 1) && (tiers === undefined || tiers.length === 1);
+  const keep = exact ? undefined : (e: StoredEvent) => (!projects || projects.includes(e.project)) && (!tiers || tiers.includes(e.tier));
+  const ci = await d.jsm.consumers.add(d.stream, {
+    ack_policy: AckPolicy.None,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: Math.max(0, afterSeq) + 1,
+    filter_subject: eventFilter(d.stream, projects, tiers),
+    mem_storage: true,
+    num_replicas: 1,
+    inactive_threshold: nanos(30_000),
+  });
+  const out: StoredEvent[] = [];
+  try {
+    let left = ci.num_pending;
+    let empty = 0;
+    while (left > 0 && out.length < limit) {
+      const want = Math.min(left, PULL, keep ? PULL : limit - out.length);
+      const { messages } = await pullBatch(d.nc, d.stream, ci.name, want);
+      if (messages.length === 0) {
+        // A fresh consumer may end the first pulls early (408): pull again, briefly backing off.
+        if (++empty > MAX_EMPTY_PULLS) throw new Error(`the stream stopped answering while reading after seq ${afterSeq}`);
+        await new Promise((r) => setTimeout(r, 5 * empty));
+        continue;
+      }
+      empty = 0;
+      for (const m of messages) {
+        left = m.pending;
+        const e = decodeOrSkip(m.seq, m.data);
+        if (e && (!keep || keep(e))) out.push(e);
+        if (out.length >= limit) break;
+      }
+    }
+    return out;
+  } finally {
+    void d.jsm.consumers.delete(d.stream, ci.name).catch(() => {});
+  }
+}
+
+function decodeOrSkip(seq: number, data: Uint8Array): StoredEvent | undefined {
+  try {
+    return decodeEvent(seq, data);
+  } catch {
+    return undefined; // not an Auren event (someone published to our subjects): never replayed
+  }
+}

@@ -10,7 +10,10 @@ const HEADROOM = 4096;
 
 export function fitData(data: Record<string, unknown>, maxBytes: number): void {
   const budget = Math.max(1024, maxBytes - HEADROOM);
-  let size = bytes(data);
+  const text = JSON.stringify(data);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most spans are far below the limit, skip the encoding.
+  if (text.length * 3 <= budget) return;
+  let size = encoder.encode(text).byteLength;
   if (size <= budget) return;
   const notes: string[] = Array.isArray(data.truncated) ? (data.truncated as string[]) : [];
   const attrs = (data.attributes ?? {}) as Record<string, unknown>;

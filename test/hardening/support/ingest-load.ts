@@ -17,6 +17,8 @@ export interface LoadOptions {
   batch?: number;
   /** Prefix that makes ids unique across rounds. */
   prefix: string;
+  /** Pause between requests of one worker (background traffic rather than load). */
+  pauseMs?: number;
   /** Event type factory; by default mixes the three tiers. */
   type?: (n: number) => string;
 }
@@ -65,6 +67,7 @@ export class IngestLoad {
         this.stats.statuses.set(res.status, (this.stats.statuses.get(res.status) ?? 0) + 1);
         const json = (await res.json()) as { accepted?: number; duplicates?: number };
         if (res.status === 202 && json.accepted === size) for (const id of ids) this.stats.acked.add(id);
+        if (this.o.pauseMs) await new Promise((r) => setTimeout(r, this.o.pauseMs));
         else if (res.status === 202) throw new Error(`partial acceptance under load: ${JSON.stringify(json)}`);
         else if (res.status >= 500 || res.status === 429) await new Promise((r) => setTimeout(r, 50));
       } catch (err) {

@@ -23,6 +23,7 @@ export interface Config {
   insecure: boolean;
   cluster: string | undefined;
   clusterStream: string;
+  clusterReplicas: number;
   retention: Record<Tier, number>;
   dedupWindowMs: number;
   maxBodyBytes: number;
@@ -124,6 +125,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'insecure', flag: '--insecure', env: 'AUREN_INSECURE', def: 'false', help: 'Allow a non-loopback host without API keys', parse: parseBool, boolean: true },
   { key: 'cluster', flag: '--cluster', env: 'AUREN_CLUSTER', def: undefined, help: 'nats://HOST:4222 = cluster mode on NATS JetStream', parse: optStr },
   { key: 'clusterStream', flag: '--cluster-stream', env: 'AUREN_CLUSTER_STREAM', def: 'AUREN', help: 'JetStream stream name shared by the nodes of one cluster', parse: str },
+  { key: 'clusterReplicas', flag: '--cluster-replicas', env: 'AUREN_CLUSTER_REPLICAS', def: '1', help: 'JetStream replicas of the cluster streams (1-5, at most the NATS servers)', parse: (t) => { const n = positiveInt(t); if (n > 5) throw new Error(`"${t}" must be 1 to 5`); return n; } },
   {
     key: 'retention', flag: '--retention', env: 'AUREN_RETENTION', def: 'critical=72h,operational=24h,analytical=6h',
     help: 'How long each tier stays in the hot store', parse: (t) => ({ critical: 72 * 3_600_000, operational: 24 * 3_600_000, analytical: 6 * 3_600_000, ...parseTierMap(t, positiveDuration) }),

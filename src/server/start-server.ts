@@ -6,6 +6,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../app.js';
 import type { AppContext, Module } from '../app-context.js';
+import { openClusterLog } from '../cluster/open-cluster-log.js';
 import { KeyRing } from '../auth/api-keys.js';
 import { readKeys } from '../auth/key-reload.js';
 import { Classifier, parseTierRules } from '../classify/tier-rules.js';
@@ -82,17 +83,19 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     throw new Error(`cannot open the store in ${config.dataDir} (--data-dir / AUREN_DATA_DIR): ${e.code && !e.message.includes(e.code) ? `${e.code}: ` : ''}${e.message}; the directory must exist or be creatable, and be writable`, { cause: err });
   }
   const metrics = new Metrics();
-  const log = new SqliteEventLog({
+  const sqliteLog = new SqliteEventLog({
     db,
     clock,
     dedupWindowMs: config.dedupWindowMs,
     onListenerError: (err) => logger.error('a reader of the event log failed on a committed batch', { err }),
   });
+  // Cluster mode: the event log is the JetStream stream all nodes share; SQLite keeps this node's own tables.
+  const log = config.cluster ? await openClusterLog({ config, clock, logger, metrics }) : sqliteLog;
   metrics.gauge('auren_store_last_seq', 'Highest seq stored', () => log.lastSeq());
   const dbPath = join(config.dataDir, 'auren.db');
   metrics.gauge('auren_store_bytes', 'Size of the SQLite store on disk (database and WAL)', () => fileSize(dbPath) + fileSize(`${dbPath}-wal`));
-  metrics.gauge('auren_dedup_window_ids', 'Event ids remembered for dedup', () => log.dedupSize);
-  metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => log.dedupEvictedEarly);
+  metrics.gauge('auren_dedup_window_ids', 'Event ids remembered for dedup', () => sqliteLog.dedupSize);
+  metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => sqliteLog.dedupEvictedEarly);
 
   const classifier = new Classifier(config.tierRules ? parseTierRules(config.tierRules) : []);
   const modules: Module[] = [];
@@ -128,7 +131,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const abort = new AbortController();
   const floors = modules.filter((m) => m.retentionFloor);
   const sweeper = new RetentionSweeper({
-    log,
+    log: sqliteLog,
     clock,
     logger,
     retention: config.retention,
@@ -138,7 +141,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   for (const m of modules) if (m.run) running.push(m.run(abort.signal).catch((err) => logger.error(`${m.name} stopped with an error`, { err })));
   // Readiness recovers by itself once the disk takes writes again.
   const probe = setInterval(() => {
-    if (!log.writable()) log.probeWritable();
+    if (!sqliteLog.writable()) sqliteLog.probeWritable();
   }, 2000);
   probe.unref?.();
 

@@ -83,6 +83,7 @@ class AurenClient(object):
         self._count = self._bytes = self._seq = 0
         self._done_seq = 0  # every event with seq <= this was sent or dropped
         self._inflight = []
+        self._waiters = 0
         self._urgent = self._closing = False
         self._deadline = None
         self._cv = threading.Condition()
@@ -95,9 +96,10 @@ class AurenClient(object):
     # -- public API -------------------------------------------------------------------------
     def emit(self, event=None, **fields):
         """Queue an event (a dict, or keyword fields); returns its id, or None if it was dropped."""
-        ev = dict(event or {}, **fields)
-        tier = tier_of(ev) if isinstance(ev.get("type"), str) else "operational"
+        tier = "operational"
         try:
+            ev = dict(event or {}, **fields)
+            tier = tier_of(ev) if isinstance(ev.get("type"), str) else "operational"
             if self._closing:
                 raise ValueError("the client is closed")
             if not isinstance(ev.get("type"), str) or not ev["type"]:
@@ -115,8 +117,9 @@ class AurenClient(object):
             self._stats["emitted"] += 1
             self._push(_Entry(self._seq, tier, ev["id"], line))
             if tier == "critical" or self._count >= self.batch_size or self._bytes >= self.batch_bytes:
-                self._urgent = True
-            self._cv.notify_all()
+                if not self._urgent:
+                    self._urgent = True
+                    self._cv.notify_all()  # wake the sender only when there is something to do now
         return ev["id"]
 
     def flush(self, timeout=30.0):
@@ -126,12 +129,16 @@ class AurenClient(object):
             self._urgent = True
             self._cv.notify_all()
             end = time.monotonic() + timeout
-            while self._done_seq < mark and self._thread.is_alive():
-                left = end - time.monotonic()
-                if left <= 0:
-                    return False
-                self._cv.wait(min(left, 0.5))
-            return self._done_seq >= mark
+            self._waiters += 1
+            try:
+                while self._done_seq < mark and self._thread.is_alive():
+                    left = end - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cv.wait(min(left, 0.5))
+                return self._done_seq >= mark
+            finally:
+                self._waiters -= 1
 
     def close(self, timeout=10.0):
         """Flush for up to ``timeout`` seconds, drop what is left (counted), stop the thread."""
@@ -208,8 +215,11 @@ class AurenClient(object):
     def _advance(self):
         """Move the done mark up to just below the oldest event still buffered or in flight."""
         pending = [q[0].seq for q in self._queues.values() if q] + [e.seq for e in self._inflight[:1]]
-        self._done_seq = (min(pending) - 1) if pending else self._seq
-        self._cv.notify_all()
+        done = (min(pending) - 1) if pending else self._seq
+        if done != self._done_seq:
+            self._done_seq = done
+            if self._waiters:
+                self._cv.notify_all()
 
     # -- background thread --------------------------------------------------------------------
     def _run(self):

@@ -147,6 +147,12 @@ describe('POST /v1/traces with hostile or broken input', () => {
     expect((await post(bomb, { 'content-encoding': 'gzip' })).status).toBe(413);
   });
 
+  it('counts received and rejected spans on /metrics', async () => {
+    const text = await (await fetch(`${s.url}/metrics`)).text();
+    expect(Number(/auren_otlp_spans_total\{kind="rejected"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(5);
+    expect(Number(/auren_otlp_spans_total\{kind="received"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(10);
+  });
+
   it('ignores cycles in parent links when inheriting the agent', async () => {
     const a = span({}, []);
     const b = span({ parentSpanId: a.spanId });

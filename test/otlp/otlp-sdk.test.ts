@@ -23,13 +23,18 @@ describe('OTLP/HTTP traces from the official OpenTelemetry JS SDK exporters', ()
   const events = () => stream.events() as Ev[];
   const byTrace = (traceId: string) => events().filter((e) => e.trace_id === traceId);
 
-  for (const [encoding, Exporter] of [['json', JsonExporter], ['protobuf', ProtoExporter]] as const) {
+  const EXPORTERS = [
+    ['json', (url: string) => new JsonExporter({ url })],
+    ['protobuf', (url: string) => new ProtoExporter({ url })],
+    ['protobuf-gzip', (url: string) => new ProtoExporter({ url, compression: 'gzip' as never })],
+  ] as const;
+  for (const [encoding, makeExporter] of EXPORTERS) {
     it(`maps a cached chat call, an agent with a tool, and a failing tool (${encoding})`, async () => {
       const { tracer, take } = recorder();
       chatWithCache(tracer, `conv-${encoding}`);
       agentWithTool(tracer, { failTool: true, tool: 'fetch_url' });
       const spans = take();
-      const exporter = new Exporter({ url: `${s.url}/v1/traces` });
+      const exporter = makeExporter(`${s.url}/v1/traces`);
       const result = await exportSpans(exporter, spans);
       expect(result.error).toBeUndefined();
       expect(result.code).toBe(0);
@@ -94,10 +99,10 @@ describe('OTLP/HTTP traces from the official OpenTelemetry JS SDK exporters', ()
     type Cost = { total_usd: number; by_model: { model: string; calls: number; input_tokens: number; cost_usd: number }[]; by_agent: { agent_id: string }[]; cache_hit_rate: number };
     const cost = await poll(async () => {
       const c = (await (await fetch(`${s.url}/v1/dashboards/cost?window=24h`)).json()) as Cost;
-      return c.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')?.calls === 2 ? c : undefined;
+      return c.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')?.calls === EXPORTERS.length ? c : undefined;
     });
-    expect(cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')).toMatchObject({ calls: 2, input_tokens: 2400 });
-    expect(cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')!.cost_usd).toBeCloseTo(2 * (chat.cost_usd as number), 9);
+    expect(cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')).toMatchObject({ calls: EXPORTERS.length, input_tokens: 1200 * EXPORTERS.length });
+    expect(cost.by_model.find((m) => m.model === 'gpt-4o-2024-08-06')!.cost_usd).toBeCloseTo(EXPORTERS.length * (chat.cost_usd as number), 9);
     expect(cost.by_agent.map((a) => a.agent_id)).toEqual(expect.arrayContaining(['researcher', 'support-bot']));
     expect(cost.cache_hit_rate).toBeGreaterThan(0);
 

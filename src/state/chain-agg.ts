@@ -1,5 +1,6 @@
 /** In-memory sums for one chain and one (chain, agent) pair over a batch, before they are upserted. */
 import type { ChainStatus } from './chain-status.js';
+import type { StepTuple } from './step-page.js';
 
 export interface ChainAgg {
   project: string;
@@ -19,6 +20,8 @@ export interface ChainAgg {
   last_text: string | null;
   text_ts: number;
   keep_until: number;
+  /** This batch's steps of the chain, in seq order. */
+  steps: StepTuple[];
   /** The last status-changing event of the batch. */
   terminal?: { status: ChainStatus; ts: number };
 }
@@ -41,7 +44,7 @@ export interface AgentAgg {
 export function newChain(project: string, trace: string, ts: number, type: string): ChainAgg {
   return {
     project, trace, session: null, first_ts: ts, last_ts: ts, events: 0, conf_sum: 0, conf_n: 0, handoffs: 0, errors: 0, cost: 0,
-    last_type: type, last_agent: null, last_text: null, text_ts: 0, keep_until: 0,
+    last_type: type, last_agent: null, last_text: null, text_ts: 0, keep_until: 0, steps: [],
   };
 }
 

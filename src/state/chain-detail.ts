@@ -1,16 +1,17 @@
 /**
  * GET /v1/dashboards/reasoning/:trace_id: one chain with its step tree (`steps`, each with
- * `children`), agents, handoffs and biometric context. Step text, model and status are read from
- * the stored events; the tree is built and serialized without recursion (chains may be 100,000 deep).
+ * `children`), agents, handoffs and biometric context. The tree is built and serialized without
+ * recursion (chains may be 100,000 steps deep).
  */
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { events } from '../store/sqlite/schema.js';
 import { latestReadings } from './biometric-query.js';
 import { summarize } from './chain-summary.js';
 import { num, str, summaryOf, type Data } from './event-facts.js';
 import { inProjects, ratio, usd } from './query-util.js';
-import { chainAgents, chains, chainSteps } from './schema/index.js';
+import { chainAgents, chains, chainStepPages } from './schema/index.js';
+import { fromTuple, type Step, type StepTuple } from './step-page.js';
 import { buildTree, treeJson } from './step-tree.js';
 import { iso } from './time.js';
 
@@ -27,18 +28,10 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
     .limit(1)
     .get();
   if (!chain) return undefined;
-  const s = chainSteps;
-  const rows = db.orm
-    .select({
-      seq: s.seq, span_id: s.span_id, parent_span_id: s.parent_span_id, ts: s.ts, type: s.type, agent_id: s.agent_id,
-      confidence: s.confidence, cost_usd: s.cost_usd, to_agent: s.to_agent, id: events.id, model: events.model, data: events.data,
-    })
-    .from(s)
-    .leftJoin(events, eq(events.seq, s.seq))
-    .where(and(eq(s.project, chain.project), eq(s.trace_id, traceId)))
-    .orderBy(asc(s.seq))
-    .limit(limit)
-    .all();
+  const rows = readSteps(db, chain.project, traceId, limit);
+  const details = eventDetails(db, rows);
+  // Siblings in the order they happened, whatever order they arrived in.
+  rows.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   const tree = buildTree(rows);
   const agentRows = db.orm
     .select()
@@ -78,22 +71,15 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
   };
   const steps = treeJson(tree, (i) => {
     const r = rows[i];
-    const d = parse(r.data);
     const node: Record<string, unknown> = { seq: r.seq, ts: iso(r.ts), type: r.type };
-    if (r.id !== null) node.id = r.id;
     if (r.agent_id !== null) node.agent_id = r.agent_id;
     if (r.span_id !== null) node.span_id = r.span_id;
     if (r.parent_span_id !== null) node.parent_span_id = r.parent_span_id;
     if (r.confidence !== null) node.confidence = r.confidence;
-    if (r.model !== null) node.model = r.model;
     if (r.cost_usd !== null) node.cost_usd = r.cost_usd;
     if (r.to_agent !== null) node.to_agent = r.to_agent;
-    const text = summaryOf(d);
-    if (text !== null) node.text = text;
-    const status = str(d, 'status', 32);
-    if (status !== undefined) node.status = status;
-    const duration = num(d, 'duration_ms') ?? num(d, 'latency_ms');
-    if (duration !== undefined) node.duration_ms = duration;
+    const more = details.get(r.seq);
+    if (more) Object.assign(node, more);
     if (tree.missingParent.has(i)) {
       node.missing_parent = true;
       node.note = rows.length < chain.events ? 'parent not among the returned steps (raise limit) or not seen' : 'parent not seen';
@@ -107,6 +93,33 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
   return `${JSON.stringify(head).slice(0, -1)},"steps":${steps}}`;
 }
 
+const DETAIL_CHUNK = 500;
+
+/**
+ * Model, one-line text, status and duration of each step, read from the stored events by seq (an
+ * event already swept by retention simply adds nothing).
+ */
+function eventDetails(db: SqliteDatabase, steps: Step[]): Map<number, Record<string, unknown>> {
+  const out = new Map<number, Record<string, unknown>>();
+  for (let i = 0; i < steps.length; i += DETAIL_CHUNK) {
+    const seqs = steps.slice(i, i + DETAIL_CHUNK).map((s) => s.seq);
+    const rows = db.orm.select({ seq: events.seq, model: events.model, data: events.data }).from(events).where(inArray(events.seq, seqs)).all();
+    for (const r of rows) {
+      const d = parse(r.data);
+      const more: Record<string, unknown> = {};
+      if (r.model !== null) more.model = r.model;
+      const text = summaryOf(d);
+      if (text !== null) more.text = text;
+      const status = str(d, 'status', 32);
+      if (status !== undefined) more.status = status;
+      const duration = num(d, 'duration_ms') ?? num(d, 'latency_ms');
+      if (duration !== undefined) more.duration_ms = duration;
+      out.set(r.seq, more);
+    }
+  }
+  return out;
+}
+
 function parse(json: string | null): Data {
   if (json === null) return undefined;
   try {
@@ -115,4 +128,23 @@ function parse(json: string | null): Data {
   } catch {
     return undefined;
   }
+}
+
+/** The chain's first `limit` steps by arrival (seq), from its pages. */
+function readSteps(db: SqliteDatabase, project: string, traceId: string, limit: number): Step[] {
+  const p = chainStepPages;
+  const pages = db.orm
+    .select({ steps: p.steps })
+    .from(p)
+    .where(and(eq(p.project, project), eq(p.trace_id, traceId)))
+    .orderBy(asc(p.first_seq))
+    .all();
+  const out: Step[] = [];
+  for (const pg of pages) {
+    for (const t of JSON.parse(pg.steps) as StepTuple[]) {
+      if (out.length >= limit) return out;
+      out.push(fromTuple(t));
+    }
+  }
+  return out;
 }

@@ -10,6 +10,21 @@ import { hourOf } from './time.js';
 
 export const USAGE_SUMS = ['calls', 'unpriced_calls', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'cost_usd'] as const;
 
+/** Adds one cost event to a row of USAGE_SUMS. */
+function addUsage(r: number[], e: StoredEvent, cost: number): void {
+  const u = e.usage;
+  r[0]++;
+  if (typeof e.cost_usd !== 'number') r[1]++;
+  if (u !== undefined) {
+    r[2] += u.input_tokens ?? 0;
+    r[3] += u.output_tokens ?? 0;
+    r[4] += u.cache_read_tokens ?? 0;
+    r[5] += u.cache_write_tokens ?? 0;
+    r[6] += u.reasoning_tokens ?? 0;
+  }
+  r[7] += cost;
+}
+
 interface SessionAgg {
   project: string;
   session: string;
@@ -37,26 +52,16 @@ export class CostWriter {
 
   add(e: StoredEvent): void {
     if (!isCostEvent(e)) return;
-    const u = e.usage;
     const cost = typeof e.cost_usd === 'number' ? e.cost_usd : 0;
-    const deltas = [
-      1,
-      typeof e.cost_usd === 'number' ? 0 : 1,
-      u?.input_tokens ?? 0,
-      u?.output_tokens ?? 0,
-      u?.cache_read_tokens ?? 0,
-      u?.cache_write_tokens ?? 0,
-      u?.reasoning_tokens ?? 0,
-      cost,
-    ];
     const hour = hourOf(e.ts);
+    const p = e.project;
     const agent = e.agent_id ?? '';
     const model = e.model ?? '';
-    this.hourly.add([e.project, hour, agent, model], deltas);
+    addUsage(this.hourly.row(`${p}\u0000${hour}\u0000${agent}\u0000${model}`, p, hour, agent, model), e, cost);
     const session = e.session_id;
     if (session === undefined) return;
-    this.sessionHourly.add([e.project, session, hour, agent, model], deltas);
-    const k = `${e.project}\u0000${session}`;
+    addUsage(this.sessionHourly.row(`${p}\u0000${session}\u0000${hour}\u0000${agent}\u0000${model}`, p, session, hour, agent, model), e, cost);
+    const k = `${p}\u0000${session}`;
     const keep = e.received_at + this.retention[e.tier];
     const s = this.sessions.get(k);
     if (!s) {

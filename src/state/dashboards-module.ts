@@ -11,7 +11,14 @@ import { DashboardState } from './dashboard-state.js';
 import { LivePublisher } from './live-publisher.js';
 import { StateRetention } from './state-retention.js';
 
-export function dashboardsModule({ ctx, db }: ModuleEnv): Module {
+/** The module, with its parts reachable for operations and tests. */
+export interface DashboardsModule extends Module {
+  state: DashboardState;
+  live: LivePublisher;
+  retention: StateRetention;
+}
+
+export function dashboardsModule({ ctx, db }: ModuleEnv): DashboardsModule {
   const state = new DashboardState({ db, log: ctx.log, logger: ctx.logger, retention: ctx.config.retention });
   const live = new LivePublisher({ state, hub: ctx.hub, clock: ctx.clock, logger: ctx.logger });
   const retention = new StateRetention(db, ctx.clock, ctx.logger, Math.max(...Object.values(ctx.config.retention)));
@@ -23,6 +30,9 @@ export function dashboardsModule({ ctx, db }: ModuleEnv): Module {
   f.start();
   return {
     name: 'dashboards',
+    state,
+    live,
+    retention,
     routes: (app) => dashboardRoutes(app, ctx, state),
     retentionFloor: () => f.watermark,
     async run(signal) {

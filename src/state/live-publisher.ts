@@ -8,6 +8,7 @@ import type { Logger } from '../core/log.js';
 import type { Clock } from '../core/clock.js';
 import type { Hub } from '../stream/hub.js';
 import type { DashboardState } from './dashboard-state.js';
+import { sleep } from './sleep.js';
 import type { DashboardName } from './state-writer.js';
 
 const NAMES: DashboardName[] = ['cost', 'reasoning', 'learning'];
@@ -63,10 +64,7 @@ export class LivePublisher {
   async run(signal: AbortSignal): Promise<void> {
     const interval = this.o.intervalMs ?? 1000;
     while (!signal.aborted) {
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, interval);
-        signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-      });
+      await sleep(interval, signal);
       if (signal.aborted) break;
       try {
         this.tick();

@@ -45,9 +45,8 @@ registerMigration({
       first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, cost_usd REAL NOT NULL, handoff_cost_usd REAL NOT NULL,
       PRIMARY KEY (project, trace_id, agent_id)) WITHOUT ROWID;
     CREATE INDEX chain_agents_agent ON chain_agents (project, agent_id, last_ts);
-    CREATE TABLE chain_steps (project TEXT NOT NULL, trace_id TEXT NOT NULL, seq INTEGER NOT NULL, span_id TEXT,
-      parent_span_id TEXT, ts INTEGER NOT NULL, type TEXT NOT NULL, agent_id TEXT, confidence REAL, cost_usd REAL,
-      to_agent TEXT, PRIMARY KEY (project, trace_id, seq)) WITHOUT ROWID;
+    CREATE TABLE chain_step_pages (project TEXT NOT NULL, trace_id TEXT NOT NULL, first_seq INTEGER NOT NULL,
+      steps TEXT NOT NULL, PRIMARY KEY (project, trace_id, first_seq)) WITHOUT ROWID;
     CREATE TABLE chain_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, agent_id TEXT NOT NULL,
       chains INTEGER NOT NULL, completed INTEGER NOT NULL, failed INTEGER NOT NULL, steps INTEGER NOT NULL,
       conf_sum REAL NOT NULL, conf_n INTEGER NOT NULL, handoffs_out INTEGER NOT NULL, handoffs_in INTEGER NOT NULL,

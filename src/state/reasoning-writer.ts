@@ -3,7 +3,7 @@
  * between agents (and the cost the receiving agent then incurs), and hourly rollups per agent.
  */
 import type { StoredEvent, Tier } from '../core/event.js';
-import type { SqliteDatabase, SqlStatement, SqlValue } from '../runtime/types.js';
+import type { SqliteDatabase, SqlStatement } from '../runtime/types.js';
 import { newAgent, newChain, type AgentAgg, type ChainAgg } from './chain-agg.js';
 import { isErrorEvent, terminalStatus } from './chain-status.js';
 import { isCostEvent, str, summaryOf, type Data } from './event-facts.js';
@@ -13,15 +13,24 @@ import { hourOf } from './time.js';
 
 export const CHAIN_HOURLY_SUMS = ['chains', 'completed', 'failed', 'steps', 'conf_sum', 'conf_n', 'handoffs_out', 'handoffs_in', 'errors'] as const;
 
+/** Adds one step to a chain_hourly row (CHAIN_HOURLY_SUMS order). */
+function addStep(r: number[], conf: number | undefined, error: number): void {
+  r[3]++;
+  if (conf !== undefined) {
+    r[4] += conf;
+    r[5]++;
+  }
+  r[8] += error;
+}
+
 export class ReasoningWriter {
   private readonly chains = new Map<string, ChainAgg>();
   private readonly agents = new Map<string, AgentAgg>();
   /** Who handed work to (chain, agent): from this batch's handoffs, else read once from the store. */
   private readonly handedFrom = new Map<string, string | null>();
-  private steps: SqlValue[][] = [];
   readonly hourly: Rollup;
   private readonly handoffs: Rollup;
-  private readonly insertStep: SqlStatement;
+  private readonly insertPage: SqlStatement;
   private readonly readHandedFrom: SqlStatement;
   private readonly store: ChainStore;
 
@@ -29,9 +38,7 @@ export class ReasoningWriter {
     this.store = new ChainStore(db);
     this.hourly = new Rollup(db, 'chain_hourly', ['project', 'hour', 'agent_id'], CHAIN_HOURLY_SUMS);
     this.handoffs = new Rollup(db, 'handoff_hourly', ['project', 'hour', 'from_agent', 'to_agent', 'model'], ['handoffs', 'calls', 'cost_usd']);
-    this.insertStep = db.prepare(
-      'INSERT OR IGNORE INTO chain_steps (project, trace_id, seq, span_id, parent_span_id, ts, type, agent_id, confidence, cost_usd, to_agent) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-    );
+    this.insertPage = db.prepare('INSERT INTO chain_step_pages (project, trace_id, first_seq, steps) VALUES (?,?,?,?)');
     this.readHandedFrom = db.prepare('SELECT handed_from FROM chain_agents WHERE project = ? AND trace_id = ? AND agent_id = ?');
   }
 
@@ -77,12 +84,8 @@ export class ReasoningWriter {
     }
     if (status !== undefined && (chain.terminal === undefined || e.ts >= chain.terminal.ts)) chain.terminal = { status, ts: e.ts };
 
-    this.steps.push([
-      p, trace, e.seq, e.span_id ?? null, e.parent_span_id ?? null, e.ts, e.type, agent ?? null, conf ?? null,
-      typeof e.cost_usd === 'number' ? e.cost_usd : null, to ?? null,
-    ]);
-    const stepDeltas = [0, 0, 0, 1, conf ?? 0, conf === undefined ? 0 : 1, 0, 0, error];
-    this.hourly.add([p, hour, ''], stepDeltas);
+    chain.steps.push([e.seq, e.ts, e.type, agent ?? null, e.span_id ?? null, e.parent_span_id ?? null, conf ?? null, typeof e.cost_usd === 'number' ? e.cost_usd : null, to ?? null]);
+    addStep(this.hourly.row(`${p}\u0000${hour}\u0000`, p, hour, ''), conf, error);
 
     if (agent !== undefined) {
       const a = this.agent(p, trace, agent, e.ts);
@@ -92,7 +95,7 @@ export class ReasoningWriter {
         a.conf_sum += conf;
         a.conf_n++;
       }
-      this.hourly.add([p, hour, agent], stepDeltas);
+      addStep(this.hourly.row(`${p}\u0000${hour}\u0000${agent}`, p, hour, agent), conf, error);
     }
     if (to !== undefined) {
       chain.handoffs++;
@@ -152,7 +155,6 @@ export class ReasoningWriter {
 
   /** Forgets a batch whose transaction failed (it will be applied again from the log). */
   reset(): void {
-    this.steps = [];
     this.agents.clear();
     this.chains.clear();
     this.handedFrom.clear();
@@ -161,8 +163,8 @@ export class ReasoningWriter {
   }
 
   flush(): void {
-    for (const s of this.steps) this.insertStep.run(...s);
-    this.steps = [];
+    // One page row per chain per batch: far cheaper than a row per step.
+    for (const c of this.chains.values()) this.insertPage.run(c.project, c.trace, c.steps[0][0], JSON.stringify(c.steps));
     this.store.flushAgents(this.agents.values(), this.hourly);
     this.store.flushChains(this.chains.values(), this.hourly);
     this.agents.clear();

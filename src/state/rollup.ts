@@ -10,34 +10,43 @@ export function upsertSql(table: string, keys: readonly string[], sums: readonly
     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${sums.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
 }
 
+interface Row {
+  key: SqlValue[];
+  sums: number[];
+}
+
 export class Rollup {
-  private readonly rows = new Map<string, { key: SqlValue[]; sums: number[] }>();
+  private readonly rows = new Map<string, Row>();
   private readonly stmt: SqlStatement;
 
   constructor(db: SqliteDatabase, table: string, keys: readonly string[], private readonly sums: readonly string[]) {
     this.stmt = db.prepare(upsertSql(table, keys, sums));
   }
 
-  /** Adds deltas (in the order of the sum columns) to the row with this key. */
+  /**
+   * The running sums (in sum-column order) of the row keyed `k` — the key columns joined by NUL —
+   * for the caller to add to. The key values are only copied the first time (the hot path).
+   */
+  row(k: string, a: SqlValue, b: SqlValue, c?: SqlValue, d?: SqlValue, e?: SqlValue): number[] {
+    const r = this.rows.get(k);
+    if (r) return r.sums;
+    const key = e !== undefined ? [a, b, c!, d!, e] : d !== undefined ? [a, b, c!, d] : c !== undefined ? [a, b, c] : [a, b];
+    const sums = new Array<number>(this.sums.length).fill(0);
+    this.rows.set(k, { key, sums });
+    return sums;
+  }
+
+  /** Adds deltas (in sum-column order) to the row with these key values. */
   add(key: SqlValue[], deltas: readonly number[]): void {
-    const k = key.join('\u0000');
-    const row = this.rows.get(k);
-    if (!row) {
-      this.rows.set(k, { key, sums: deltas.slice() });
-      return;
-    }
-    for (let i = 0; i < deltas.length; i++) row.sums[i] += deltas[i];
+    const r = this.rows.get(key.join('\u0000'));
+    const sums = r ? r.sums : this.row(key.join('\u0000'), key[0], key[1], key[2], key[3], key[4]);
+    for (let i = 0; i < deltas.length; i++) sums[i] += deltas[i];
   }
 
   /** Adds to one sum column by name. */
   bump(key: SqlValue[], column: string, delta: number): void {
-    const d = new Array<number>(this.sums.length).fill(0);
-    d[this.sums.indexOf(column)] = delta;
-    this.add(key, d);
-  }
-
-  get size(): number {
-    return this.rows.size;
+    const k = key.join('\u0000');
+    this.row(k, key[0], key[1], key[2], key[3], key[4])[this.sums.indexOf(column)] += delta;
   }
 
   flush(): void {

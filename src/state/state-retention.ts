@@ -7,6 +7,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { SqliteDatabase } from '../runtime/types.js';
+import { sleep } from './sleep.js';
 
 export const ROLLUP_KEEP_MS = 90 * 86_400_000;
 const CHAIN_CHUNK = 200;
@@ -23,14 +24,14 @@ export class StateRetention {
     const now = this.clock.now();
     let total = 0;
     const expired = this.db.prepare('SELECT project, trace_id FROM chains WHERE keep_until < ? LIMIT ?');
-    const dropSteps = this.db.prepare('DELETE FROM chain_steps WHERE project = ? AND trace_id = ?');
+    const dropSteps = this.db.prepare('DELETE FROM chain_step_pages WHERE project = ? AND trace_id = ?');
     const dropAgents = this.db.prepare('DELETE FROM chain_agents WHERE project = ? AND trace_id = ?');
     const dropChain = this.db.prepare('DELETE FROM chains WHERE project = ? AND trace_id = ?');
     for (;;) {
       const batch = expired.all<{ project: string; trace_id: string }>(now, CHAIN_CHUNK);
       this.db.transaction(() => {
         for (const c of batch) {
-          total += dropSteps.run(c.project, c.trace_id).changes;
+          dropSteps.run(c.project, c.trace_id);
           dropAgents.run(c.project, c.trace_id);
           total += dropChain.run(c.project, c.trace_id).changes;
         }
@@ -72,10 +73,7 @@ export class StateRetention {
       } catch (err) {
         this.logger.warn('dashboard state retention failed; will retry', { err });
       }
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, intervalMs);
-        signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-      });
+      await sleep(intervalMs, signal);
     }
   }
 }

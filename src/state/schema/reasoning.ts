@@ -46,23 +46,19 @@ export const chainAgents = sqliteTable(
   (t) => [primaryKey({ columns: [t.project, t.trace_id, t.agent_id] })],
 );
 
-/** The tree's skeleton; text, model and data are read from the event itself (by seq) when a chain is opened. */
-export const chainSteps = sqliteTable(
-  'chain_steps',
+/**
+ * A chain's steps, one row per chain per applied batch: `steps` is a JSON array of step tuples
+ * (see step-page.ts). One insert per chain per batch instead of one per event keeps the hot path cheap.
+ */
+export const chainStepPages = sqliteTable(
+  'chain_step_pages',
   {
     project: text('project').notNull(),
     trace_id: text('trace_id').notNull(),
-    seq: integer('seq').notNull(),
-    span_id: text('span_id'),
-    parent_span_id: text('parent_span_id'),
-    ts: integer('ts').notNull(),
-    type: text('type').notNull(),
-    agent_id: text('agent_id'),
-    confidence: real('confidence'),
-    cost_usd: real('cost_usd'),
-    to_agent: text('to_agent'),
+    first_seq: integer('first_seq').notNull(),
+    steps: text('steps').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.project, t.trace_id, t.seq] })],
+  (t) => [primaryKey({ columns: [t.project, t.trace_id, t.first_seq] })],
 );
 
 /** agent_id '' holds the all-agents totals; chains = chains started (or joined, per agent) in the hour. */

@@ -72,3 +72,13 @@ registerMigration({
     CREATE INDEX biometrics_keep ON biometrics (keep_until);
   `,
 });
+
+// Databases made by the first build of version 10 had one row per step (chain_steps).
+registerMigration({
+  version: 11,
+  sql: `
+    CREATE TABLE IF NOT EXISTS chain_step_pages (project TEXT NOT NULL, trace_id TEXT NOT NULL, first_seq INTEGER NOT NULL,
+      steps TEXT NOT NULL, PRIMARY KEY (project, trace_id, first_seq)) WITHOUT ROWID;
+    DROP TABLE IF EXISTS chain_steps;
+  `,
+});

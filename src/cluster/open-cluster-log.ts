@@ -19,6 +19,8 @@ export interface ClusterLogOptions {
   metrics?: Metrics;
   /** How long to keep trying to reach NATS at start (default 15 s, so nodes may start alongside it). */
   connectWaitMs?: number;
+  /** Ack wait of the archive segment consumer when this node creates it (default 60 s). */
+  segmentAckWaitMs?: number;
 }
 
 export async function openClusterLog(o: ClusterLogOptions): Promise<JetStreamEventLog> {
@@ -31,7 +33,7 @@ export async function openClusterLog(o: ClusterLogOptions): Promise<JetStreamEve
   try {
     const jsm = await conn.nc.jetstreamManager({ timeout: 5000 });
     const js = conn.nc.jetstream({ timeout: 5000 });
-    const settings = { stream, replicas, dedupWindowMs: config.dedupWindowMs };
+    const settings = { stream, replicas, dedupWindowMs: config.dedupWindowMs, segmentAckWaitMs: o.segmentAckWaitMs };
     const info = await ensureEventStream(jsm, settings);
     if (archive) await ensureArchiveStream(jsm, settings);
     const log = new JetStreamEventLog({ conn, jsm, js, stream, startAfter: info.state.last_seq, retention: config.retention, archive, clock: o.clock, logger });

@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
     expect((await row(last)).summary).toBe('heart_rate = 72 bpm');
     expect(await page.isHidden('#feed-empty')).toBe(true);
     // The context panel places the reading beside the agent it names.
-    await page.waitForFunction(() => document.querySelector('#context-table')!.textContent!.includes('heart_rate 72 bpm'));
+    await page.waitForFunction(() => document.querySelector('#context-list .ctx[data-session="sess-ada"]')?.textContent!.includes('heart_rate 72 bpm'));
     await w.shot('dashboard-live-feed');
     expect(w.errors).toEqual([]);
     await w.close();

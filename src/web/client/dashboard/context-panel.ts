@@ -2,12 +2,11 @@
  * Biometric context: the latest `biometric.reading` per metric, beside the agent or session it names,
  * and recent `biometric.alert`s. Fed from the live stream as events arrive (cheap: a map update).
  */
-import { byId } from '../lib/dom.js';
+import { byId, h, replaceChildren } from '../lib/dom.js';
 import { ago } from '../lib/format.js';
 import { asArr, asObj, num, str } from '../lib/loose.js';
 import { readings } from '../lib/reasoning-model.js';
 import type { WireEvent } from '../lib/types.js';
-import { renderTable } from '../lib/widgets.js';
 
 interface Subject {
   agent?: string;
@@ -25,7 +24,6 @@ export class ContextPanel {
   private dirty = false;
 
   constructor() {
-    renderTable(byId<HTMLTableElement>('context-table'), ['agent', 'session', 'readings', 'alert', 'updated'], [[{ text: 'no biometric.reading events yet', class: 'muted' }, '', '', '', '']]);
     setInterval(() => this.render(), 1000);
   }
 
@@ -88,16 +86,21 @@ export class ContextPanel {
     this.dirty = false;
     const now = Date.now();
     const list = [...this.subjects.values()].sort((a, b) => b.lastAt - a.lastAt).slice(0, MAX_SUBJECTS);
-    renderTable(
-      byId<HTMLTableElement>('context-table'),
-      ['agent', 'session', 'readings', 'alert', 'updated'],
-      list.map((s) => [
-        s.agent ?? '—',
-        s.session ?? '—',
-        { text: [...s.readings.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([m, r]) => `${m} ${r.value}${r.unit ? ' ' + r.unit : ''}`).join(' · ') || '—', class: 'wrap' },
-        s.alert && now - s.alert.at < ALERT_SHOWN_MS ? { text: `⚠ ${s.alert.text}`, class: 'alert-cell' } : '',
-        ago(s.lastAt, now),
-      ]),
+    replaceChildren(
+      byId('context-list'),
+      ...list.map((s) => {
+        const alert = s.alert && now - s.alert.at < ALERT_SHOWN_MS ? s.alert : undefined;
+        const chips = [...s.readings.entries()]
+          .sort((a, b) => a[0].localeCompare(b[0]))
+          .map(([m, r]) => h('span', { class: 'chip', title: `${m}, ${ago(r.at, now)}` }, h('span', { class: 'chip-k' }, m), ` ${r.value}${r.unit ? ' ' + r.unit : ''}`));
+        return h(
+          'div',
+          { class: alert ? 'ctx has-alert' : 'ctx', 'data-session': s.session, 'data-agent': s.agent },
+          h('div', { class: 'ctx-head' }, h('strong', {}, s.session ?? '(no session)'), s.agent ? h('span', { class: 'ctx-agent' }, s.agent) : null, h('span', { class: 'panel-note' }, ago(s.lastAt, now))),
+          h('div', { class: 'ctx-readings' }, ...chips),
+          alert ? h('div', { class: 'ctx-alert' }, `⚠ ${alert.text}`) : null,
+        );
+      }),
     );
   }
 }

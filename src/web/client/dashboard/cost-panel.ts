@@ -2,7 +2,7 @@
 import { BarChart, PALETTE, TimeChart } from '../lib/charts.js';
 import { costView, type CostView } from '../lib/cost-model.js';
 import { byId, h, setText } from '../lib/dom.js';
-import { count, percent, usd } from '../lib/format.js';
+import { count, percent, plural, usd } from '../lib/format.js';
 import { renderKpis, renderTable } from '../lib/widgets.js';
 
 /** Live frames cover the default window; another window is re-read on each change signal. */
@@ -34,7 +34,7 @@ export class CostPanel {
       { label: 'cache-hit rate', value: percent(v.cacheHitRate), title: 'cache-read tokens / input tokens' },
       { label: 'priced calls', value: count(v.calls - v.unpricedCalls) },
       { label: 'unpriced calls', value: count(v.unpricedCalls), bad: v.unpricedCalls > 0, title: 'models with no known price: counted, never guessed' },
-      ...(v.handoffCost !== undefined ? [{ label: `after ${count(v.handoffs ?? 0)} handoffs`, value: usd(v.handoffCost), title: 'spend of the receiving agents after a handoff' }] : []),
+      ...(v.handoffCost !== undefined ? [{ label: `after ${plural(v.handoffs ?? 0, 'handoff')}`, value: usd(v.handoffCost), title: 'spend of the receiving agents after a handoff' }] : []),
     ]);
     this.hourly.setData(v.hourly.map((x) => x.t), [v.hourly.map((x) => x.cost)]);
     this.showCache(v);

@@ -62,17 +62,42 @@ function onFrame(f: Frame): void {
       for (const e of f.events) if (e.type.charCodeAt(0) === 98 /* b */) context.take(e);
       break;
     case 'dashboard':
-      if (f.project !== undefined && current?.project !== undefined && current.role !== 'admin' && f.project !== current.project) return;
-      pendingDashboards.set(f.name, f.data);
-      if (!dashboardsScheduled) {
-        dashboardsScheduled = true;
-        requestAnimationFrame(renderDashboards);
-      }
+      if (usableDirectly(f.project)) {
+        pendingDashboards.set(f.name, f.data);
+        if (!dashboardsScheduled) {
+          dashboardsScheduled = true;
+          requestAnimationFrame(renderDashboards);
+        }
+      } else reloadSoon(f.name);
       break;
     case 'lagged':
       lagged += f.dropped;
       break;
   }
+}
+
+/**
+ * Frames are rendered per project. A key that reads one project (or auth off: everything is
+ * "default") can show them as they are; an admin key's REST view spans every project, so for it a
+ * frame only says "changed" and the dashboard is re-read.
+ */
+function usableDirectly(project: string | undefined): boolean {
+  if (!current || !current.auth_enabled) return true;
+  return current.role !== 'admin' && (project === undefined || project === current.project);
+}
+
+const reloadTimers = new Map<string, ReturnType<typeof setTimeout>>();
+function reloadSoon(name: string): void {
+  if (reloadTimers.has(name)) return;
+  reloadTimers.set(
+    name,
+    setTimeout(() => {
+      reloadTimers.delete(name);
+      if (name === 'cost') void loadCost();
+      else if (name === 'reasoning') void loadReasoning().then(() => reasoning.refresh());
+      else if (name === 'learning') void load('learning', 'v1/dashboards/learning', (d) => learning.show(d));
+    }, 1000),
+  );
 }
 
 function renderDashboards(): void {
@@ -112,12 +137,16 @@ function loadCost(): Promise<void> {
   return load('cost', `v1/dashboards/cost?window=${encodeURIComponent(cost.window)}`, (d) => cost.show(d));
 }
 
-function loadDashboards(): void {
-  void loadCost();
-  void load('reasoning', 'v1/dashboards/reasoning', (d) => {
+function loadReasoning(): Promise<void> {
+  return load('reasoning', 'v1/dashboards/reasoning', (d) => {
     reasoning.showList(d);
     context.fromReasoning(d);
   });
+}
+
+function loadDashboards(): void {
+  void loadCost();
+  void loadReasoning();
   void load('learning', 'v1/dashboards/learning', (d) => learning.show(d));
 }
 

@@ -1,6 +1,6 @@
 /** Reasoning chains: the list of recent chains and, for the picked one, its step tree. */
 import { byId, h, replaceChildren, setText } from '../lib/dom.js';
-import { ago, clip, percent, usd } from '../lib/format.js';
+import { ago, clip, percent, plural, usd } from '../lib/format.js';
 import { chainDetail, chainList, stepTree, type ChainSummary, type StepNode } from '../lib/reasoning-model.js';
 import { renderTable } from '../lib/widgets.js';
 
@@ -37,7 +37,7 @@ export class ReasoningPanel {
       [2, 3, 4],
       (i) => ({ 'data-trace': shown[i].traceId, class: shown[i].traceId === this.selected ? 'selected' : '' }),
     );
-    setText(byId('reasoning-note'), this.chains.length ? `${this.chains.length} chains` : 'no chains yet: send agent.thought / agent.step events with a trace_id');
+    setText(byId('reasoning-note'), this.chains.length ? plural(this.chains.length, 'chain') : 'no chains yet: send agent.thought / agent.step events with a trace_id');
   }
 
   /** Opens a chain's tree (also from the feed's "Open chain"). */
@@ -45,8 +45,9 @@ export class ReasoningPanel {
     this.selected = traceId;
     for (const tr of byId('chain-table').querySelectorAll<HTMLElement>('tr[data-trace]')) tr.classList.toggle('selected', tr.dataset.trace === traceId);
     replaceChildren(byId('chain-tree'), h('p', { class: 'empty-inline' }, `Loading ${traceId}…`));
-    byId('reasoning-panel').scrollIntoView({ block: 'nearest' });
     await this.refresh();
+    // Bring the tree into view (the reader may have come from the feed's "Open chain").
+    byId('chain-tree').scrollIntoView({ block: 'nearest' });
   }
 
   /** Re-reads the open tree; calls that overlap a running load collapse into one more load. */
@@ -80,13 +81,16 @@ export class ReasoningPanel {
     const detail = chainDetail(raw);
     const c = detail.chain ?? this.chains.find((x) => x.traceId === traceId);
     const bio = detail.biometrics.length ? detail.biometrics : c?.biometrics ?? [];
-    const odd = [detail.missingParents ? `${detail.missingParents} steps whose parent was not seen` : '', detail.cycles ? `${detail.cycles} parent cycles cut` : ''].filter(Boolean).join(' · ');
+    const odd = [
+      detail.missingParents ? `${plural(detail.missingParents, 'step')} whose parent was not seen` : '',
+      detail.cycles ? `${plural(detail.cycles, 'parent cycle')} cut` : '',
+    ].filter(Boolean).join(' · ');
     const head = h(
       'div',
       { class: 'tree-head' },
       h('strong', { title: traceId }, clip(traceId, 24)),
       c ? h('span', { class: `tag ${c.status}` }, c.status) : null,
-      h('span', { class: 'panel-note' }, `${total} steps${shown < total || detail.truncated ? ` (first ${shown} shown)` : ''}`),
+      h('span', { class: 'panel-note' }, `${plural(total, 'step')}${shown < total || detail.truncated ? ` (first ${shown.toLocaleString('en-US')} shown)` : ''}`),
       c?.agents.length ? h('span', { class: 'panel-note' }, c.agents.join(' → ')) : null,
       c?.avgConfidence !== undefined ? h('span', { class: 'panel-note' }, `confidence ${percent(c.avgConfidence)}`) : null,
       c?.cost ? h('span', { class: 'panel-note' }, usd(c.cost)) : null,

@@ -56,7 +56,8 @@ export class TimeChart {
       ...sizeOf(this.el, this.height),
       cursor: { drag: { x: false, y: false } },
       legend: { show: this.series.length > 1, live: false },
-      scales: { x: { time: true } },
+      // A single sample would give a degenerate range (and a years-wide axis): pad it to a minute.
+      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
       axes: [{ ...AXIS }, { ...AXIS, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) }],
       series: [
         {},

@@ -54,3 +54,8 @@ export function ago(iso: string | number | undefined, now = Date.now()): string 
 export function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
+
+/** "1 step", "3 steps". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

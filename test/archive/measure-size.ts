@@ -12,10 +12,12 @@ import { agentEvents } from './fixtures/agent-events.js';
 const n = Number(process.argv[2] ?? 200_000);
 const events = agentEvents({ count: n });
 const zstd = (zlib as unknown as { zstdCompressSync?: (b: Uint8Array, o?: object) => Uint8Array }).zstdCompressSync;
+/** zlib.constants.ZSTD_c_compressionLevel (missing from Node 20's types). */
+const ZSTD_LEVEL = 100;
 const mib = (b: number) => (b / 1048576).toFixed(1).padStart(7) + ' MiB';
 
 await encodeParquet(events.slice(0, 20_000), { codec: { name: 'GZIP', compress: (b) => gzipSync(b) } }); // warm up
-for (const runtime of zstd ? [{}, { zstdCompress: (b: Uint8Array, level = 3) => zstd(b, { params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }) }] : [{}]) {
+for (const runtime of zstd ? [{}, { zstdCompress: (b: Uint8Array, level = 3) => zstd(b, { params: { [ZSTD_LEVEL]: level } }) }] : [{}]) {
   const r = await archiveSizeReport(events, runtime);
   console.log(
     `${r.rows} events  NDJSON ${mib(r.ndjsonBytes)}  gzip NDJSON ${mib(r.gzipNdjsonBytes)} (${((100 * r.gzipNdjsonBytes) / r.ndjsonBytes).toFixed(1)}%)` +

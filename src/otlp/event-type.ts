@@ -1,5 +1,6 @@
 /**
- * Which contract event type a span becomes, from `gen_ai.operation.name` (OTel GenAI), then
+ * Which contract event type a span becomes, from `gen_ai.operation.name` (OTel GenAI) or a
+ * "Handoff" span name, then
  * `openinference.span.kind` (OpenInference), then `traceloop.span.kind` / `llm.request.type`
  * (OpenLLMetry). Spans none of them describe stay in the trace tree as `otel.span`.
  */
@@ -48,8 +49,10 @@ export interface SpanType {
   source: string;
 }
 
-export function spanType(attrs: Record<string, unknown>): SpanType {
+export function spanType(attrs: Record<string, unknown>, name = ''): SpanType {
   const op = lower(attrs['gen_ai.operation.name']);
+  // Handoffs have no GenAI operation name yet; the OpenAI Agents SDK names its spans "Handoff …".
+  if (op === 'handoff' || /^handoff\b/i.test(name)) return { type: 'agent.handoff', source: op === 'handoff' ? 'gen_ai.operation.name' : 'span name' };
   if (op && GEN_AI_OPS[op]) return { type: GEN_AI_OPS[op], source: 'gen_ai.operation.name' };
   const oi = upper(attrs['openinference.span.kind']);
   if (oi && OPENINFERENCE_KINDS[oi]) return { type: OPENINFERENCE_KINDS[oi], source: 'openinference.span.kind' };

@@ -17,6 +17,7 @@ const STATUS_ERROR = 2;
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const AGENT_KEYS = ['gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name', 'crewai.agent.role'];
 const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id', 'traceloop.association.properties.session_id'];
+const HANDOFF_KEYS = ['gen_ai.handoff.to_agent', 'handoff.to_agent', 'to_agent', 'gen_ai.agent.handoff.to'];
 const MODEL_KEYS = ['gen_ai.response.model', 'gen_ai.request.model', 'llm.model_name', 'llm.response.model', 'llm.request.model'];
 
 export type Mapped = { ok: true; event: Record<string, unknown> } | { ok: false; error: string };
@@ -34,7 +35,7 @@ export function spanToEvent(s: OtlpSpan, ctx: MapContext): Mapped {
   if (startMs === undefined) return { ok: false, error: `span ${s.spanId}: start_time_unix_nano and end_time_unix_nano are both missing` };
 
   const a = s.attributes;
-  const { type: baseType, source } = spanType(a);
+  const { type: baseType, source } = spanType(a, s.name);
   const failed = s.status.code === STATUS_ERROR;
   const data: Record<string, unknown> = { name: s.name, kind: KIND_NAMES[s.kind] ?? String(s.kind), mapped_from: source };
   let ts = startMs;
@@ -51,6 +52,10 @@ export function spanToEvent(s: OtlpSpan, ctx: MapContext): Mapped {
     data.severity = 'critical';
     data.error = s.status.message || exceptionMessage(s) || 'span ended with error status';
     data.ok_type = baseType;
+  }
+  if (baseType === 'agent.handoff') {
+    const to = firstString(a, HANDOFF_KEYS) ?? /^handoff\s*(?:to|->|→|:)\s*(.+)$/i.exec(s.name)?.[1]?.trim();
+    if (to) data.to_agent = to.slice(0, 128);
   }
   const { usage, note } = mapUsage(a);
   if (note) data.usage_note = note;

@@ -65,12 +65,13 @@ describe('Python client (standard library only) against a real server', () => {
 
   it('forwards CrewAI event-bus events as Auren events (adapter, context manager)', async () => {
     const r = lastJson((await script('crewai_script', s.url)).stdout);
-    expect(r.stats).toMatchObject({ accepted: 10, dropped: { total: 0 } });
+    expect(r.stats).toMatchObject({ accepted: 11, dropped: { total: 0 } });
     const ev = await storedEvents(s.url, 'crew.*,task.*,agent.*,llm.*,tool.*,memory.*');
     const byType = (t: string) => ev.filter((e) => e.type === t);
     expect(byType('agent.step')).toHaveLength(2);
     const [started] = byType('agent.step');
     expect(started).toMatchObject({ agent_id: 'Researcher', session_id: 'crew-run-1', data: { phase: 'started', text: 'Find sources' } });
+    expect(byType('agent.thought')[0]).toMatchObject({ agent_id: 'Researcher', parent_span_id: started.span_id, data: { text: '1. search 2. read 3. summarise' } });
     expect(byType('llm.call')[0]).toMatchObject({ model: 'gpt-4o-mini', usage: { input_tokens: 900, output_tokens: 120, cache_read_tokens: 600 }, parent_span_id: started.span_id });
     expect(byType('tool.call')[0]).toMatchObject({ data: { tool_name: 'web_search', output: '3 results' }, parent_span_id: started.span_id });
     expect(byType('tool.error')[0]).toMatchObject({ tier: 'critical', data: { error: 'timeout after 10s' } });

@@ -64,6 +64,12 @@ describe('span dialects to contract events', () => {
     expect(map({ 'http.method': 'GET' }).type).toBe('otel.span');
   });
 
+  it('maps handoff spans to agent.handoff with the target agent', () => {
+    const byName = map({}, { name: 'Handoff to billing_agent' });
+    expect(byName).toMatchObject({ type: 'agent.handoff', data: { to_agent: 'billing_agent', mapped_from: 'span name' } });
+    expect(map({ 'gen_ai.operation.name': 'handoff', to_agent: 'triage' })).toMatchObject({ type: 'agent.handoff', data: { to_agent: 'triage' } });
+  });
+
   it('prefers the agent a span names, then falls back to service.name', () => {
     expect(map({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': 'agt_1' }).agent_id).toBe('agt_1');
     expect(map({ 'gen_ai.operation.name': 'chat' }).agent_id).toBe('svc');

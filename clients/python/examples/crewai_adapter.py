@@ -3,7 +3,7 @@
 CrewAI emits typed events on ``crewai_event_bus`` (crews, agents, tasks, tools, LLM calls and, in
 newer releases, memory). This listener maps them to Auren's types so a crew shows up live in the
 dashboards: agent executions are ``agent.step`` events (one reasoning chain per crew kickoff,
-linked by span ids), tool uses ``tool.call``, LLM calls ``llm.call`` with model and usage, memory
+linked by span ids), agent reasoning plans ``agent.thought``, tool uses ``tool.call``, LLM calls ``llm.call`` with model and usage, memory
 saves and queries ``memory.formed`` / ``memory.recalled``; failures become critical
 ``*.error`` / ``*.failed`` events.
 
@@ -41,6 +41,8 @@ EVENT_TYPES = {
     "AgentExecutionStartedEvent": "agent.step",
     "AgentExecutionCompletedEvent": "agent.step",
     "AgentExecutionErrorEvent": "agent.error",
+    "AgentReasoningCompletedEvent": "agent.thought",
+    "AgentReasoningFailedEvent": "agent.error",
     "TaskStartedEvent": "task.started",
     "TaskCompletedEvent": "task.completed",
     "TaskFailedEvent": "task.failed",
@@ -112,8 +114,9 @@ class CrewAIForwarder(object):
             started = self._started.pop(key, None) if family else None
             if kind == "AgentExecutionStartedEvent":
                 self._agent_spans[agent_id] = uuid.uuid4().hex[:16]
-            span = self._agent_spans.get(agent_id) if kind.startswith("Agent") else uuid.uuid4().hex[:16]
-            parent = self._crew_span if kind.startswith("Agent") or kind.startswith("Task") else self._agent_spans.get(agent_id, self._crew_span)
+            execution = kind.startswith("AgentExecution")
+            span = self._agent_spans.get(agent_id) if execution else uuid.uuid4().hex[:16]
+            parent = self._crew_span if execution or kind.startswith("Task") else self._agent_spans.get(agent_id, self._crew_span)
         ev = {"type": EVENT_TYPES[kind], "trace_id": self._trace, "span_id": span or uuid.uuid4().hex[:16], "data": {"crewai_event": kind}}
         if kind.startswith("Crew"):
             ev["span_id"], parent = self._crew_span, None
@@ -137,6 +140,9 @@ class CrewAIForwarder(object):
             data.update(phase="started", text=_text(getattr(event, "task_prompt", None)))
         elif kind == "AgentExecutionCompletedEvent":
             data.update(phase="completed", text=_text(getattr(event, "output", None)))
+        elif kind == "AgentReasoningCompletedEvent":
+            data["text"] = _text(getattr(event, "plan", None))
+            data["ready"] = bool(getattr(event, "ready", False))
         elif kind == "ToolUsageFinishedEvent":
             data["output"] = _text(getattr(event, "output", None))
             data["tool_args"] = _text(getattr(event, "tool_args", None), 500)

@@ -58,6 +58,7 @@ with AurenClient(sys.argv[1], flush_interval=0.02) as client:
     bus.emit(None, E["CrewKickoffStartedEvent"](crew_name="research_crew", inputs={}))
     bus.emit(None, E["TaskStartedEvent"](task=task, context=""))
     bus.emit(None, E["AgentExecutionStartedEvent"](agent=researcher, task=task, tools=[], task_prompt="Find sources"))
+    bus.emit(None, E["AgentReasoningCompletedEvent"](agent_role="Researcher", plan="1. search 2. read 3. summarise", ready=True))
     bus.emit(None, E["LLMCallStartedEvent"](agent=researcher, messages=[]))
     bus.emit(None, E["LLMCallCompletedEvent"](agent=researcher, response=Response(), call_type="llm_call"))
     bus.emit(None, E["ToolUsageStartedEvent"](agent=researcher, tool_name="web_search", tool_args={"q": "auren"}))

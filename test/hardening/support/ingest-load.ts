@@ -67,9 +67,9 @@ export class IngestLoad {
         this.stats.statuses.set(res.status, (this.stats.statuses.get(res.status) ?? 0) + 1);
         const json = (await res.json()) as { accepted?: number; duplicates?: number };
         if (res.status === 202 && json.accepted === size) for (const id of ids) this.stats.acked.add(id);
-        if (this.o.pauseMs) await new Promise((r) => setTimeout(r, this.o.pauseMs));
         else if (res.status === 202) throw new Error(`partial acceptance under load: ${JSON.stringify(json)}`);
         else if (res.status >= 500 || res.status === 429) await new Promise((r) => setTimeout(r, 50));
+        if (this.o.pauseMs) await new Promise((r) => setTimeout(r, this.o.pauseMs));
       } catch (err) {
         if ((err as Error).message.startsWith('partial')) throw err;
         for (const id of ids) this.stats.unknown.add(id);

@@ -6,10 +6,12 @@ import { COMMANDS, registerCommand } from './commands.js';
 import { serveCommand } from './serve-command.js';
 import { archiveCommand } from './archive-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { backupCommand } from '../cluster/backup-command.js';
 
 registerCommand(serveCommand);
 registerCommand(archiveCommand);
 registerCommand(simulateCommand);
+registerCommand(backupCommand);
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n');

@@ -4,6 +4,7 @@
  * partly uploaded. The plan is recorded before any upload, so a restart redoes exactly the same
  * segment under the same object names: objects are overwritten, never duplicated.
  */
+import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { registerMigration } from '../store/sqlite/migrations.js';
 
@@ -19,6 +20,9 @@ registerMigration({
   `,
 });
 
+// The writer id names this store's objects (see key-layout.ts); one per store and target.
+registerMigration({ version: 21, sql: 'ALTER TABLE archive_state ADD COLUMN writer TEXT;' });
+
 export interface ArchiveProgress {
   cursor: number;
   pendingTo: number | undefined;
@@ -33,6 +37,17 @@ export class ArchiveState {
   load(): ArchiveProgress {
     const row = this.db.prepare('SELECT cursor, pending_to FROM archive_state WHERE target = ?').get<{ cursor: number; pending_to: number | null }>(this.target);
     return { cursor: row?.cursor ?? 0, pendingTo: row?.pending_to ?? undefined };
+  }
+
+  /** This store's writer id for the target, made (8 random hex digits) and kept on first use. */
+  writer(now: number): string {
+    const row = this.db.prepare('SELECT writer FROM archive_state WHERE target = ?').get<{ writer: string | null }>(this.target);
+    if (row?.writer) return row.writer;
+    const id = randomBytes(4).toString('hex');
+    this.db
+      .prepare('INSERT INTO archive_state (target, cursor, writer, updated_at) VALUES (?, 0, ?, ?) ON CONFLICT(target) DO UPDATE SET writer = excluded.writer')
+      .run(this.target, id, now);
+    return id;
   }
 
   /** Records the intent to upload (cursor, to] before any object of it is written. */

@@ -55,7 +55,10 @@ export class Archiver {
   /** Objects of the pending segment already uploaded by this process (skipped on a retry). */
   private uploadedKeys = new Set<string>();
 
+  private readonly writer: string;
+
   constructor(private readonly o: ArchiverOptions) {
+    this.writer = o.state.writer(o.clock.now());
     const p = o.state.load();
     this.cursor = p.cursor;
     this.pendingTo = p.pendingTo;
@@ -190,7 +193,7 @@ export class Archiver {
   }
 
   private async upload(s: Segment): Promise<void> {
-    const objects = segmentObjects(s).filter((o) => !this.uploadedKeys.has(o.key));
+    const objects = segmentObjects(s, this.writer).filter((o) => !this.uploadedKeys.has(o.key));
     const inFlight = new Set<Promise<void>>();
     let failure: unknown;
     for (const obj of objects) {

@@ -1,6 +1,8 @@
 /**
- * Object keys of the archive: `<prefix>/tier=<tier>/dt=<YYYY-MM-DD>/hour=<HH>/<first>-<last>.parquet`
- * (UTC, from the event ts). `tier=` comes first so a per-tier lifecycle rule can match a prefix, and
+ * Object keys of the archive:
+ * `<prefix>/tier=<tier>/dt=<YYYY-MM-DD>/hour=<HH>/<first>-<last>-<writer>.parquet` (UTC, from the
+ * event ts; first/last = the flush segment's seq range; writer = a random id of the store that wrote
+ * it, so two stores pointed at one bucket never overwrite each other's objects). `tier=` comes first so a per-tier lifecycle rule can match a prefix, and
  * zero-padded dates and hours sort lexically in time order, which the retention sweeper relies on.
  */
 import { TIERS, type Tier } from '../core/event.js';
@@ -25,11 +27,11 @@ export function partitionPath(p: Partition): string {
 }
 
 /**
- * The object name for rows of one flush segment (seqs first..last): a redo of the same segment
- * yields the same name, so a retry overwrites instead of duplicating.
+ * The object name for rows of one flush segment (seqs first..last) written by one store: a redo of
+ * the same segment yields the same name, so a retry overwrites instead of duplicating.
  */
-export function objectName(first: number, last: number): string {
-  return `${String(first).padStart(SEQ_DIGITS, '0')}-${String(last).padStart(SEQ_DIGITS, '0')}.parquet`;
+export function objectName(first: number, last: number, writer: string): string {
+  return `${String(first).padStart(SEQ_DIGITS, '0')}-${String(last).padStart(SEQ_DIGITS, '0')}-${writer}.parquet`;
 }
 
 export function joinKey(prefix: string, ...parts: string[]): string {
@@ -39,9 +41,10 @@ export function joinKey(prefix: string, ...parts: string[]): string {
 export interface ParsedKey extends Partition {
   first: number;
   last: number;
+  writer: string | undefined;
 }
 
-const KEY = /(?:^|\/)tier=([a-z]+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/(\d+)-(\d+)\.parquet$/;
+const KEY = /(?:^|\/)tier=([a-z]+)\/dt=(\d{4}-\d{2}-\d{2})\/hour=(\d{2})\/(\d+)-(\d+)(?:-([a-z0-9]+))?\.parquet$/;
 
 /** Reads the partition and seq range back from a key; undefined for keys that are not ours. */
 export function parseKey(key: string): ParsedKey | undefined {
@@ -49,5 +52,5 @@ export function parseKey(key: string): ParsedKey | undefined {
   if (!m || !TIERS.includes(m[1] as Tier)) return undefined;
   const hourStart = Date.parse(`${m[2]}T${m[3]}:00:00Z`);
   if (Number.isNaN(hourStart)) return undefined;
-  return { tier: m[1] as Tier, hourStart, first: Number(m[4]), last: Number(m[5]) };
+  return { tier: m[1] as Tier, hourStart, first: Number(m[4]), last: Number(m[5]), writer: m[6] };
 }

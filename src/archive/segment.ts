@@ -60,8 +60,8 @@ export interface SegmentObject {
   events: StoredEvent[];
 }
 
-/** One object per (tier, hour) of the segment, named by the segment's range. */
-export function segmentObjects(s: Segment): SegmentObject[] {
+/** One object per (tier, hour) of the segment, named by the segment's range and the writer. */
+export function segmentObjects(s: Segment, writer: string): SegmentObject[] {
   const groups = new Map<string, StoredEvent[]>();
   for (const e of s.events) {
     const path = partitionPath(partitionOf(e.tier, e.ts));
@@ -69,6 +69,6 @@ export function segmentObjects(s: Segment): SegmentObject[] {
     if (!g) groups.set(path, (g = []));
     g.push(e);
   }
-  const name = objectName(s.from + 1, s.to);
+  const name = objectName(s.from + 1, s.to, writer);
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, events]) => ({ key: joinKey(path, name), events }));
 }

@@ -88,6 +88,19 @@ describe('archiver with a file:// target', () => {
     expect(s.errors).toEqual([]);
   });
 
+  it('two stores sharing one archive never overwrite each other (same seqs, same hour)', async () => {
+    const dir = tempDir('auren-archive-');
+    for (const name of ['one', 'two']) {
+      const { s } = await archiveServer(dir, 3_600_000);
+      expect(await post(s, mixedEvents(100, name, [0]))).toBe(100);
+      await s.stop();
+    }
+    const rows = await archivedRows(dir);
+    expect(rows.length).toBe(200);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(200);
+    expect(new Set(listKeys(dir).map((k) => parseKey(k)!.writer)).size).toBe(2);
+  });
+
   it('with --archive none holds nothing back and writes nothing', async () => {
     const s = await startTestServer({ config: { archive: 'none' }, modules: [createArchiveModule()] });
     const m = s.modules[0] as ArchiveModule;

@@ -38,7 +38,7 @@ describe('archiver with an s3:// target (s3rver)', () => {
     await until(() => m.archiver!.backlog() === 0 && m.archiver!.archivedSeq() === 900, 20_000, 'archive caught up');
     await s.stop();
     const { dir, keys } = await s3.download('events', 'run1/');
-    expect(keys.every((k) => /^run1\/tier=(critical|operational|analytical)\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/\d{16}-\d{16}\.parquet$/.test(k))).toBe(true);
+    expect(keys.every((k) => /^run1\/tier=(critical|operational|analytical)\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/\d{16}-\d{16}-[0-9a-f]{8}\.parquet$/.test(k))).toBe(true);
     const rows = await archivedRows(`${dir}/run1`);
     expect(rows.length).toBe(900);
     expect(new Set(rows.map((x) => x.id)).size).toBe(900);

@@ -42,6 +42,8 @@ export interface SenderStats {
 }
 
 const COMPRESS_FROM_BYTES = 1024;
+/** Under the browsers' 64 KiB budget for keepalive bodies, with room for headers. */
+const KEEPALIVE_BYTES = 60 * 1024;
 
 interface Waiter {
   mark: number;
@@ -107,7 +109,29 @@ export class BatchSender {
     return this.buffer.minSeq() > mark && (this.inflight.length === 0 || this.inflight[0].seq > mark);
   }
 
-  private kick(): void {
+  /**
+   * The page is going away: hand what fits in one keepalive request (browsers cap those at 64 KiB)
+   * to the browser, which sends it after the page is gone. Not retried: there is no one left to.
+   */
+  sendOnUnload(): void {
+    const entries = this.buffer.take(this.o.batchSize, KEEPALIVE_BYTES);
+    if (entries.length === 0) return;
+    const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
+    if (this.o.apiKey) headers.authorization = `Bearer ${this.o.apiKey}`;
+    const body = entries.map((e) => e.line).join('\n');
+    this.o.fetch(`${this.o.url}/v1/events`, { method: 'POST', headers, body, keepalive: true }).then(
+      async (res) => {
+        const r = (await res.json().catch(() => ({}))) as { accepted?: number; duplicates?: number };
+        this.stats.accepted += r.accepted ?? 0;
+        this.stats.duplicates += r.duplicates ?? 0;
+      },
+      () => {},
+    );
+    this.checkWaiters();
+  }
+
+  /** Sends what is buffered now rather than at the end of the interval. */
+  kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.running) void this.pump();

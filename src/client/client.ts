@@ -37,6 +37,8 @@ export interface ClientOptions {
   WebSocket?: WebSocketLike;
   /** Told about rejected batches, retries and drops (never throws into your code). */
   onError?: (err: ClientError) => void;
+  /** In browsers: send what is buffered when the tab is hidden, and with keepalive on pagehide (default true). */
+  flushOnPageHide?: boolean;
   /** Called for each event the drop policy removes. */
   onDrop?: (info: { id: string; tier: Tier; reason: string }) => void;
 }
@@ -97,6 +99,7 @@ export function createClient(o: ClientOptions): AurenClient {
     },
   );
   const subs = new Set<Subscription>();
+  const detach = watchPage(o.flushOnPageHide !== false, () => sender.kick(), () => sender.sendOnUnload());
   let seq = 0;
   let emitted = 0;
   let closed = false;
@@ -128,6 +131,7 @@ export function createClient(o: ClientOptions): AurenClient {
     },
     async close(timeoutMs = 10_000) {
       closed = true;
+      detach();
       for (const s of subs) s.close();
       sender.giveUpAt(Date.now() + timeoutMs);
       const ok = await sender.drained(seq, timeoutMs + 1000);
@@ -142,5 +146,20 @@ export function createClient(o: ClientOptions): AurenClient {
       const d = { critical: dropped.critical + buffer.dropped.critical, operational: dropped.operational + buffer.dropped.operational, analytical: dropped.analytical + buffer.dropped.analytical };
       return { ...sender.stats, emitted, buffered: buffer.count, bufferedBytes: buffer.bytes, dropped: { ...d, total: d.critical + d.operational + d.analytical } };
     },
+  };
+}
+
+/** Browser page lifecycle hooks (no-ops elsewhere); returns a function that removes them. */
+function watchPage(enabled: boolean, onHidden: () => void, onUnload: () => void): () => void {
+  const doc = (globalThis as { document?: Document }).document;
+  if (!enabled || !doc || typeof globalThis.addEventListener !== 'function') return () => {};
+  const visibility = () => {
+    if (doc.visibilityState === 'hidden') onHidden();
+  };
+  doc.addEventListener('visibilitychange', visibility);
+  globalThis.addEventListener('pagehide', onUnload);
+  return () => {
+    doc.removeEventListener('visibilitychange', visibility);
+    globalThis.removeEventListener('pagehide', onUnload);
   };
 }

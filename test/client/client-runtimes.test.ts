@@ -71,6 +71,20 @@ describe('the built auren-realtime/client package on Node, Bun and Chromium', ()
         return { stats, all: ids.every((id) => seen.includes(id)), seen: seen.length, compression: typeof CompressionStream };
       }, s.url);
       expect(result).toMatchObject({ all: true, seen: 30, compression: 'function', stats: { accepted: 30, dropped: { total: 0 } } });
+
+      // Events still waiting for their batch when the tab goes away leave with a keepalive request.
+      await page.evaluate((url) => {
+        const { createClient } = (window as unknown as { auren: typeof import('../../src/client/index.js') }).auren;
+        const late = createClient({ url, flushIntervalMs: 600_000 });
+        for (let i = 0; i < 5; i++) late.emit({ type: 'browser.unload', data: { i } });
+      }, s.url);
+      await page.goto('about:blank');
+      let unloaded: Record<string, unknown>[] = [];
+      for (let i = 0; i < 100 && unloaded.length < 5; i++) {
+        unloaded = await storedEvents(s.url, 'browser.unload');
+        if (unloaded.length < 5) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(unloaded).toHaveLength(5);
     } finally {
       await browser.close();
     }

@@ -4,6 +4,7 @@
  * tests all serve the same files with nothing on disk and nothing from a CDN.
  *
  * Run by `npm run assets` (from prepare, build, start and typecheck). Writes only when the output changed.
+ * AUREN_WEB_MINIFY=0 skips minification (readable names in a browser profile).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,8 @@ async function bundleScripts(): Promise<Built[]> {
     entrypoints: [join(CLIENT, 'dashboard/main.ts'), join(CLIENT, 'inspector/main.ts')],
     target: 'browser',
     format: 'esm',
-    minify: true,
+    // AUREN_WEB_MINIFY=0 keeps names readable for profiling the page.
+    minify: process.env.AUREN_WEB_MINIFY !== '0',
     sourcemap: 'none',
     naming: '[dir].js',
     root: CLIENT,

@@ -94,7 +94,7 @@ function reloadSoon(name: string): void {
     setTimeout(() => {
       reloadTimers.delete(name);
       if (name === 'cost') void loadCost();
-      else if (name === 'reasoning') void loadReasoning().then(() => reasoning.refresh());
+      else if (name === 'reasoning') void loadReasoning().then(() => reasoning.refreshIfChanged());
       else if (name === 'learning') void load('learning', 'v1/dashboards/learning', (d) => learning.show(d));
     }, 1000),
   );
@@ -110,7 +110,7 @@ function renderDashboards(): void {
     } else if (name === 'reasoning') {
       reasoning.showList(data);
       context.fromReasoning(data);
-      void reasoning.refresh();
+      void reasoning.refreshIfChanged();
     } else if (name === 'learning') learning.show(data);
   }
   pendingDashboards.clear();

@@ -11,12 +11,22 @@ export class ReasoningPanel {
   private chains: ChainSummary[] = [];
   private loading: Promise<void> | undefined;
   private refreshAgain = false;
+  private shownMark = '';
 
   constructor(private readonly loadTree: (traceId: string) => Promise<unknown>) {
     byId('chain-table').addEventListener('click', (ev) => {
       const tr = (ev.target as HTMLElement).closest('tr[data-trace]') as HTMLElement | null;
       if (tr?.dataset.trace) void this.select(tr.dataset.trace);
     });
+  }
+
+  /** Re-reads the open tree only when its chain changed (a tree can have thousands of steps). */
+  refreshIfChanged(): Promise<void> {
+    const c = this.chains.find((x) => x.traceId === this.selected);
+    const mark = c ? `${c.steps}\u0000${c.lastActivity}\u0000${c.status}` : '';
+    if (c && mark === this.shownMark) return Promise.resolve();
+    this.shownMark = mark;
+    return this.refresh();
   }
 
   showList(raw: unknown): void {
@@ -43,6 +53,7 @@ export class ReasoningPanel {
   /** Opens a chain's tree (also from the feed's "Open chain"). */
   async select(traceId: string): Promise<void> {
     this.selected = traceId;
+    this.shownMark = '';
     for (const tr of byId('chain-table').querySelectorAll<HTMLElement>('tr[data-trace]')) tr.classList.toggle('selected', tr.dataset.trace === traceId);
     replaceChildren(byId('chain-tree'), h('p', { class: 'empty-inline' }, `Loading ${traceId}…`));
     await this.refresh();

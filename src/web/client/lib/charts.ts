@@ -99,13 +99,14 @@ export class BarChart {
   setData(labels: string[], values: number[]): void {
     const x = labels.map((_, i) => i);
     const data = [x, values] as uPlot.AlignedData;
-    const key = labels.join('\u0000');
+    // Bars are indexed 0..n-1 and labelled at draw time, so a new order of the same number of
+    // categories is only new data; a different count needs new splits and range: rebuild.
+    const key = String(labels.length);
     this.labels = labels;
     if (this.chart && key === this.key) {
       this.chart.setData(data);
       return;
     }
-    // Categories changed: the x scale and splits are built for a fixed list, so rebuild.
     this.chart?.destroy();
     this.key = key;
     const fmt = this.yFormat;

@@ -29,6 +29,9 @@ export class FeedView {
   private readonly rows: Row[] = [];
   private unseen = 0;
   private scheduled = false;
+  /** Kept by a ResizeObserver: reading clientHeight every frame would force a layout. */
+  private height = 600;
+  private spacerHeight = -1;
 
   constructor(
     private readonly viewport: HTMLElement,
@@ -46,7 +49,10 @@ export class FeedView {
     pill.addEventListener('click', () => {
       viewport.scrollTop = 0;
     });
-    new ResizeObserver(() => this.requestRender()).observe(viewport);
+    new ResizeObserver((entries) => {
+      this.height = entries[0].contentRect.height || this.height;
+      this.requestRender();
+    }).observe(viewport);
   }
 
   /** The row at the top of the view while the reader is scrolled down (call before adding events). */
@@ -87,13 +93,17 @@ export class FeedView {
   }
 
   private render(): void {
-    const total = this.store.visibleCount;
-    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    // Reads first, then writes: no forced layout in between.
     const top = this.viewport.scrollTop;
+    const height = this.height;
+    const total = this.store.visibleCount;
+    if (this.spacerHeight !== total * ROW_HEIGHT) {
+      this.spacerHeight = total * ROW_HEIGHT;
+      this.spacer.style.height = `${this.spacerHeight}px`;
+    }
     if (top < ROW_HEIGHT) this.unseen = 0;
-    this.pill.hidden = this.unseen === 0;
-    setText(this.pill, `↑ ${this.unseen.toLocaleString('en-US')} new`);
-    const height = this.viewport.clientHeight || 600;
+    if (this.pill.hidden !== (this.unseen === 0)) this.pill.hidden = this.unseen === 0;
+    if (this.unseen) setText(this.pill, `↑ ${this.unseen.toLocaleString('en-US')} new`);
     const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(total, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     const needed = last - first;

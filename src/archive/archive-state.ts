@@ -26,6 +26,8 @@ registerMigration({ version: 21, sql: 'ALTER TABLE archive_state ADD COLUMN writ
 export interface ArchiveProgress {
   cursor: number;
   pendingTo: number | undefined;
+  /** The store's writer id for the target (undefined before the first flush). */
+  writer?: string;
 }
 
 export class ArchiveState {
@@ -66,8 +68,8 @@ export class ArchiveState {
 /** The cursor of a target in a database that may predate the archive (read-only callers such as verify). */
 export function readCursor(db: SqliteDatabase, target: string): ArchiveProgress | undefined {
   try {
-    const row = db.prepare('SELECT cursor, pending_to FROM archive_state WHERE target = ?').get<{ cursor: number; pending_to: number | null }>(target);
-    return row ? { cursor: row.cursor, pendingTo: row.pending_to ?? undefined } : undefined;
+    const row = db.prepare('SELECT cursor, pending_to, writer FROM archive_state WHERE target = ?').get<{ cursor: number; pending_to: number | null; writer: string | null }>(target);
+    return row ? { cursor: row.cursor, pendingTo: row.pending_to ?? undefined, writer: row.writer ?? undefined } : undefined;
   } catch {
     return undefined;
   }

@@ -17,6 +17,8 @@ export interface VerifyReport {
   target: string;
   objects: number;
   rows: number;
+  /** Objects written by other stores into the same archive (not checked against this store). */
+  otherWriters: number;
   /** Hot-store events checked, and the archiver's cursor for this target (undefined = no record). */
   stored: number;
   cursor: number | undefined;
@@ -63,15 +65,22 @@ function readStore(db: SqliteDatabase): StoredRow[] {
 }
 
 export async function verifyArchive(v: VerifyInput): Promise<VerifyReport> {
-  const cursor = v.db ? readCursor(v.db, v.target.uri)?.cursor : undefined;
+  const progress = v.db ? readCursor(v.db, v.target.uri) : undefined;
+  const cursor = progress?.cursor;
   const stored = v.db ? readStore(v.db) : [];
   const r: VerifyReport = {
-    target: v.target.uri, objects: 0, rows: 0, stored: stored.length, cursor, queued: 0, expired: 0, unverified: 0,
+    target: v.target.uri, objects: 0, rows: 0, otherWriters: 0, stored: stored.length, cursor, queued: 0, expired: 0, unverified: 0,
     missing: [], duplicateCount: 0, duplicates: [], misplacedCount: 0, misplaced: [], unreadable: [], ok: false,
   };
 
   const keys: string[] = [];
-  for await (const o of v.target.list('')) if (parseKey(o.key)) keys.push(o.key);
+  for await (const o of v.target.list('')) {
+    const k = parseKey(o.key);
+    if (!k) continue;
+    // Seqs are per store: another store's objects would look like duplicates of ours.
+    if (progress?.writer && k.writer && k.writer !== progress.writer) r.otherWriters++;
+    else keys.push(o.key);
+  }
   const archived = new GrowableSeqs();
   const unreadableRanges: [number, number][] = [];
   for (let i = 0; i < keys.length; i++) {
@@ -120,6 +129,7 @@ export async function verifyArchive(v: VerifyInput): Promise<VerifyReport> {
 
 export function formatVerify(r: VerifyReport): string {
   const lines = [`${r.target}: ${r.objects} objects, ${r.rows} rows read`];
+  if (r.otherWriters) lines.push(`note: ${r.otherWriters} objects of other stores writing to the same archive were not checked`);
   if (r.cursor === undefined && r.stored) lines.push(`note: the store has no archive progress for ${r.target}; every stored event is expected in it`);
   lines.push(`hot store: ${r.stored} events checked${r.cursor !== undefined ? `, archived up to seq ${r.cursor}` : ''}`);
   if (r.queued) lines.push(`queued: ${r.queued} newer events are not archived yet (the next flush takes them)`);

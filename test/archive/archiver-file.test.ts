@@ -6,7 +6,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createArchiveModule, type ArchiveModule } from '../../src/archive/archive-module.js';
+import { verifyArchive } from '../../src/archive/archive-verify.js';
+import { FileTarget } from '../../src/archive/file-target.js';
 import { parseKey } from '../../src/archive/key-layout.js';
+import { openSqlite } from '../../src/runtime/node/sqlite.js';
 import { tempDir } from '../helpers/config.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { postEvents } from '../helpers/ws-client.js';
@@ -90,15 +93,25 @@ describe('archiver with a file:// target', () => {
 
   it('two stores sharing one archive never overwrite each other (same seqs, same hour)', async () => {
     const dir = tempDir('auren-archive-');
+    const dataDirs: string[] = [];
     for (const name of ['one', 'two']) {
       const { s } = await archiveServer(dir, 3_600_000);
       expect(await post(s, mixedEvents(100, name, [0]))).toBe(100);
       await s.stop();
+      dataDirs.push(s.config.dataDir);
     }
     const rows = await archivedRows(dir);
     expect(rows.length).toBe(200);
     expect(new Set(rows.map((r) => r.id)).size).toBe(200);
     expect(new Set(listKeys(dir).map((k) => parseKey(k)!.writer)).size).toBe(2);
+    // verify checks each store against its own objects only.
+    for (const dataDir of dataDirs) {
+      const db = openSqlite(join(dataDir, 'auren.db'));
+      const report = await verifyArchive({ target: new FileTarget(dir), db, retention: {}, now: Date.now() });
+      db.close();
+      expect(report).toMatchObject({ ok: true, stored: 100, rows: 100, duplicateCount: 0, missing: [] });
+      expect(report.otherWriters).toBeGreaterThan(0);
+    }
   });
 
   it('with --archive none holds nothing back and writes nothing', async () => {

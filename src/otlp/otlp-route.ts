@@ -38,6 +38,20 @@ export function otlpRoute(app: Hono, ctx: AppContext, counters: OtlpCounters): v
   });
 }
 
+/**
+ * OTLP metrics and logs are not ingested. SDKs pointed at the server with OTEL_EXPORTER_OTLP_ENDPOINT
+ * send them too, so say plainly how to turn them off instead of a bare 404.
+ */
+export function otlpOtherSignals(app: Hono): void {
+  for (const signal of ['metrics', 'logs'] as const) {
+    app.post(`/v1/${signal}`, (c) => {
+      const encoding: OtlpEncoding = (c.req.header('content-type') ?? '').includes('protobuf') ? 'protobuf' : 'json';
+      const env = signal === 'metrics' ? 'OTEL_METRICS_EXPORTER' : 'OTEL_LOGS_EXPORTER';
+      return statusResponse(encoding, 404, `Auren ingests OTLP traces only (POST /v1/traces); turn ${signal} export off for this endpoint (${env}=none)`);
+    });
+  }
+}
+
 async function handle(c: Context, ctx: AppContext, counters: OtlpCounters): Promise<Response> {
   const principal = principalOf(c, ctx.keys, 'ingest');
   const encoding = otlpEncoding(c.req.header('content-type'));

@@ -147,6 +147,14 @@ describe('POST /v1/traces with hostile or broken input', () => {
     expect((await post(bomb, { 'content-encoding': 'gzip' })).status).toBe(413);
   });
 
+  it('says plainly that OTLP metrics and logs are not ingested', async () => {
+    const r = await fetch(`${s.url}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { message: string }).message).toMatch(/traces only.*OTEL_METRICS_EXPORTER=none/);
+    const p = await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(0) });
+    expect([p.status, p.headers.get('content-type')]).toEqual([404, 'application/x-protobuf']);
+  });
+
   it('counts received and rejected spans on /metrics', async () => {
     const text = await (await fetch(`${s.url}/metrics`)).text();
     expect(Number(/auren_otlp_spans_total\{kind="rejected"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(5);

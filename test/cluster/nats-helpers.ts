@@ -71,7 +71,7 @@ export class PrivateNats {
   /** SIGKILL: the harshest stop (no flush, no goodbye to clients). */
   async kill(): Promise<void> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise((r) => p.on('exit', r));
     p.kill('SIGKILL');
     await exited;

@@ -159,8 +159,14 @@ export class Archiver {
       if (this.pendingTo !== undefined) {
         segment = await readSegment(this.o.log, this.cursor, { to: this.pendingTo });
       } else {
+        const high = this.o.log.lastSeq();
         segment = await readSegment(this.o.log, this.cursor, { maxRows: this.maxRows, maxBytes: this.maxBytes });
-        if (segment.events.length === 0) return true;
+        if (segment.events.length === 0) {
+          // Every seq up to `high` was committed before the read, and none is left: they were swept
+          // while nothing archived (e.g. under --archive none). Nothing to upload; move past them.
+          if (high > this.cursor) this.skipTo(high);
+          return true;
+        }
         // The intent, recorded before anything is uploaded.
         this.o.state.plan(this.cursor, segment.to, this.o.clock.now());
         this.pendingTo = segment.to;
@@ -178,6 +184,12 @@ export class Archiver {
     }
     this.done(segment);
     return true;
+  }
+
+  private skipTo(seq: number): void {
+    this.o.state.commit(seq, this.o.clock.now());
+    this.cursor = seq;
+    this.oldestWaitingAt = undefined;
   }
 
   private done(s: Segment): void {

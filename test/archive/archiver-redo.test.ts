@@ -75,4 +75,23 @@ describe('archiver crash and redo', () => {
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
     db.close();
   });
+
+  it('moves past events swept before they could be archived (an archive turned on later)', async () => {
+    const dataDir = tempDir('auren-redo-');
+    const db = openSqlite(join(dataDir, 'auren.db'));
+    const log = new SqliteEventLog({ db, clock: systemClock, dedupWindowMs: 600_000 });
+    log.appendSync(drafts(50, 1));
+    log.sweep('operational', Date.now() + 1, 50);
+    log.sweep('analytical', Date.now() + 1, 50);
+    log.sweep('critical', Date.now() + 1, 50);
+    const target = new FileTarget(join(dataDir, 'archive'));
+    await target.check();
+    const a = new Archiver({ log, target, clock: systemClock, logger: silentLogger, codec: pickCodec({}), flushMs: 10, state: new ArchiveState(db, target.uri) });
+    expect(await a.flushOnce()).toBe(true);
+    expect(a.archivedSeq()).toBe(50);
+    log.appendSync(drafts(10, 51));
+    expect(await a.flushOnce()).toBe(true);
+    expect((await archivedRows(join(dataDir, 'archive'))).map((r) => r.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 51 + i));
+    db.close();
+  });
 });

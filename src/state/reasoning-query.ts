@@ -4,9 +4,10 @@
  * latest biometric readings beside each agent. Without a session filter the totals come from the
  * hourly rollups; with one, from that session's chains.
  */
-import { and, desc, eq, exists, gte, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { latestReadings, type Readings } from './biometric-query.js';
+import { involves } from './chain-filters.js';
 import { summarize, type ChainSummary } from './chain-summary.js';
 import { echoFilters, type DashboardFilters } from './filters.js';
 import { inProjects, orNull } from './query-util.js';
@@ -68,16 +69,10 @@ export function reasoningDashboard(db: SqliteDatabase, projects: string[], f: Da
 function chainScope(projects: string[], f: DashboardFilters): SQL | undefined {
   const conds: (SQL | undefined)[] = [inProjects(chains.project, projects)];
   if (f.session !== undefined) conds.push(eq(chains.session_id, f.session));
-  if (f.agent !== undefined) {
-    const ca = chainAgents;
-    conds.push(exists(sqlSelectOne(ca, f.agent)));
-  }
+  if (f.agent !== undefined) conds.push(involves(f.agent));
   return and(...conds);
 }
 
-function sqlSelectOne(ca: typeof chainAgents, agent: string): SQL {
-  return sql`SELECT 1 FROM ${ca} WHERE ${ca.project} = ${chains.project} AND ${ca.trace_id} = ${chains.trace_id} AND ${ca.agent_id} = ${agent}`;
-}
 
 /** Adds when each agent was last seen and its latest biometric readings. */
 function withContext(db: SqliteDatabase, projects: string[], figures: AgentFigures[]): ReasoningDashboard['agents'] {

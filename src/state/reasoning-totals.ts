@@ -3,10 +3,11 @@
  * errors and average confidence, overall and per agent. From the hourly rollups (which outlive the
  * chains' detail), or — for one session — from that session's chains.
  */
-import { and, eq, exists, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import type { DashboardFilters } from './filters.js';
 import { inProjects, ratio } from './query-util.js';
+import { involves } from './chain-filters.js';
 import { chainAgents, chainHourly, chains } from './schema/index.js';
 
 export interface Totals {
@@ -76,9 +77,7 @@ export function reasoningTotals(db: SqliteDatabase, projects: string[], f: Dashb
 export function sessionTotals(db: SqliteDatabase, projects: string[], f: DashboardFilters): { totals: Totals; agents: AgentFigures[] } {
   const conds: (SQL | undefined)[] = [inProjects(chains.project, projects), eq(chains.session_id, f.session!), gte(chains.last_ts, f.since)];
   const ca = chainAgents;
-  if (f.agent !== undefined) {
-    conds.push(exists(sql`SELECT 1 FROM ${ca} WHERE ${ca.project} = ${chains.project} AND ${ca.trace_id} = ${chains.trace_id} AND ${ca.agent_id} = ${f.agent}`));
-  }
+  if (f.agent !== undefined) conds.push(involves(f.agent));
   const where = and(...conds);
   const t = db.orm
     .select({

@@ -87,6 +87,21 @@ export async function checkScenario(get: Get): Promise<void> {
   expect(reasoning.agents.find((a: { agent_id: string }) => a.agent_id === 'planner').biometrics.heart_rate.value).toBe(72);
   expect(reasoning.handoffs).toEqual([{ from_agent: 'planner', to_agent: 'analyst', count: 1 }]);
 
+  const coach = await get('/v1/dashboards/reasoning?agent=coach');
+  expect(coach.active_chains.map((c: { trace_id: string }) => c.trace_id).sort()).toEqual(['t-cycle', 't-live']);
+  expect(coach.totals).toMatchObject({ chains: 2, steps: 7, errors: 1, avg_confidence: 0.7 });
+  expect(coach.agents.map((a: { agent_id: string }) => a.agent_id)).toEqual(['coach']);
+  const session = await get('/v1/dashboards/reasoning?session=s-1');
+  expect(session.active_chains).toEqual([]);
+  expect(session.recent_chains.map((c: { trace_id: string }) => c.trace_id)).toEqual(['t-main']);
+  expect(session.totals).toMatchObject({ chains: 1, completed: 1, steps: 9, handoffs: 1 });
+  expect(session.agents.map((a: { agent_id: string; handoffs_in: number }) => [a.agent_id, a.handoffs_in])).toEqual([['analyst', 1], ['planner', 0]]);
+  expect(session.handoffs).toEqual([{ from_agent: 'planner', to_agent: 'analyst', count: 1 }]);
+  const sessionCost = await get('/v1/dashboards/cost?session=s-1');
+  expect(sessionCost.handoffs).toMatchObject({ count: 1, by_pair: [{ from_agent: 'planner', to_agent: 'analyst', handoffs: 1, calls: null }] });
+  expect(sessionCost.handoffs.cost_usd).toBeCloseTo(0.435, 9);
+  expect(sessionCost.top_sessions).toHaveLength(1);
+
   const tree = await get('/v1/dashboards/reasoning/t-main');
   expect(tree).toMatchObject({ total_steps: 9, returned_steps: 9, truncated: false, missing_parents: 0, cycles: 0 });
   const root = tree.steps.find((s: { span_id?: string }) => s.span_id === 'm1');
@@ -112,4 +127,7 @@ export async function checkScenario(get: Get): Promise<void> {
   expect(learning.knowledge_graph).toMatchObject({ nodes: 2, edges: 1, nodes_added: 2, edges_added: 1 });
   expect(learning.learning_events).toBe(3 + 1 + 3);
   expect(learning.learning_rate_per_hour).toBeGreaterThan(0);
+  const planner = await get('/v1/dashboards/learning?agent=planner');
+  expect(planner.memories).toMatchObject({ formed: 2, recalled: 1 });
+  expect(planner.hypotheses.total).toBe(0);
 }

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { connectStream, postEvents } from '../helpers/ws-client.js';
+import { dashboardsOf } from './helpers.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('live dashboard frames', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(async () => {
+    await s.stop();
+    expect(s.errors).toEqual([]);
+  });
+
+  it('arrive for watched dashboards at most once a second each, and only when the data changed', async () => {
+    const c = await connectStream(s.url, 'dashboards=cost,reasoning,learning&types=nothing.matches');
+    const started = Date.now();
+    // Ten writes a second for three seconds: far more changes than frames.
+    for (let i = 0; i < 30; i++) {
+      await postEvents(s.url, [
+        { type: 'llm.call', agent_id: 'a', trace_id: `t${i % 3}`, model: 'gpt-4o', usage: { input_tokens: 1000, output_tokens: 10 } },
+        { type: 'memory.formed', agent_id: 'a', data: { memory_type: 'episodic' } },
+      ]);
+      await wait(100);
+    }
+    await c.until((f) => f.filter((x) => x.type === 'dashboard' && x.name === 'learning' && (x.data as { memories: { formed: number } }).memories.formed === 30).length === 1, 5000);
+    const busy = Date.now() - started;
+    const frames = () => c.frames.filter((f) => f.type === 'dashboard');
+    for (const name of ['cost', 'reasoning', 'learning']) {
+      const n = frames().filter((f) => f.name === name).length;
+      expect(n, name).toBeGreaterThanOrEqual(1);
+      // One frame per elapsed second at most (slow machines only make fewer).
+      expect(n, name).toBeLessThanOrEqual(Math.ceil(busy / 1000) + 1);
+    }
+    const last = frames().filter((f) => f.name === 'cost').at(-1)!;
+    expect(last).toMatchObject({ project: 'default', data: { calls: 30 } });
+    expect((last.data as { total_usd: number }).total_usd).toBeCloseTo(30 * (1000 * 2.5 + 10 * 10) / 1e6, 12);
+
+    // Quiet: nothing changes, so nothing is sent (the reasoning view is re-rendered, but equal).
+    const count = frames().length;
+    await wait(3000);
+    if (frames().length !== count) {
+      const extra = frames().slice(count);
+      for (const x of extra) {
+        const prev = frames().slice(0, count).filter((f) => f.name === x.name).at(-1);
+        const log = s.ctx.log as unknown as { readSync(after: number, limit: number): unknown[] };
+        console.log('LAST EVENTS', JSON.stringify(log.readSync(Math.max(0, s.ctx.log.lastSeq() - 3), 3)));
+        console.log('EXTRA', x.name, JSON.stringify(x.data).slice(0, 4000), '\nPREV', JSON.stringify(prev?.data).slice(0, 4000));
+      }
+    }
+    expect(frames().length).toBe(count);
+    expect(c.frames.filter((f) => f.type === 'events')).toEqual([]);
+    c.close();
+  });
+
+  it('are not rendered for dashboards nobody watches', async () => {
+    const c = await connectStream(s.url, 'dashboards=learning');
+    // The previous test's client may still be closing on the server side.
+    for (let i = 0; i < 200 && s.ctx.hub.watchedDashboards().some((w) => w.name !== 'learning'); i++) await wait(10);
+    await wait(1500); // the first frame for the new watcher (learning) goes out within a tick
+    const live = dashboardsOf(s).live;
+    const published = live.published;
+    const seen = c.frames.length;
+    await postEvents(s.url, [{ type: 'llm.call', model: 'gpt-4o', usage: { input_tokens: 5 } }]);
+    await wait(2500);
+    expect(c.frames.slice(seen).filter((f) => f.type === 'dashboard')).toEqual([]);
+    expect(live.published).toBe(published);
+    c.close();
+  });
+});

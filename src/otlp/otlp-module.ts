@@ -11,7 +11,7 @@ export const otlpModule: ModuleFactory = ({ ctx }): Module => {
     name: 'otlp',
     routes: (app) => {
       otlpRoute(app, ctx, counters);
-      otlpOtherSignals(app);
+      otlpOtherSignals(app, ctx);
     },
   };
 };

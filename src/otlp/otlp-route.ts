@@ -42,10 +42,16 @@ export function otlpRoute(app: Hono, ctx: AppContext, counters: OtlpCounters): v
  * OTLP metrics and logs are not ingested. SDKs pointed at the server with OTEL_EXPORTER_OTLP_ENDPOINT
  * send them too, so say plainly how to turn them off instead of a bare 404.
  */
-export function otlpOtherSignals(app: Hono): void {
+export function otlpOtherSignals(app: Hono, ctx: AppContext): void {
   for (const signal of ['metrics', 'logs'] as const) {
     app.post(`/v1/${signal}`, (c) => {
       const encoding: OtlpEncoding = (c.req.header('content-type') ?? '').includes('protobuf') ? 'protobuf' : 'json';
+      try {
+        principalOf(c, ctx.keys, 'ingest');
+      } catch (err) {
+        if (err instanceof HttpError) return statusResponse(encoding, err.status, err.message, err.headers);
+        throw err;
+      }
       const env = signal === 'metrics' ? 'OTEL_METRICS_EXPORTER' : 'OTEL_LOGS_EXPORTER';
       return statusResponse(encoding, 404, `Auren ingests OTLP traces only (POST /v1/traces); turn ${signal} export off for this endpoint (${env}=none)`);
     });

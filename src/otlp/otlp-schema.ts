@@ -1,10 +1,12 @@
 /**
  * The OTLP trace messages (opentelemetry-proto v1: common, resource, trace, collector/trace) and
- * google.rpc.Status, compiled at first use by protobufjs. OpenTelemetry JS stopped shipping its
- * protobufjs root for traces (otlp-transformer >= 0.215 serializes by hand and has no request
- * decoder) and no npm package ships the .proto files, so the schema lives here; protobufjs does all
- * the wire decoding and encoding. Only the fields a receiver reads are declared: protobufjs skips
- * unknown fields, which is how a newer sender's additions are meant to be handled.
+ * google.rpc.Status, compiled at first use by protobufjs. OpenTelemetry JS no longer ships a
+ * protobufjs root with the trace messages (@opentelemetry/otlp-transformer 0.215+ writes protobuf
+ * by hand and has no request decoder), and no maintained npm package ships the .proto files, so
+ * the schema is declared here from the OTLP specification; protobufjs does all the wire decoding
+ * and encoding. Only the fields a receiver reads are declared: protobufjs skips unknown fields,
+ * which is how a newer sender's additions are meant to be handled. Enums are read as int32
+ * (the same varint on the wire) so an unknown enum value never fails a request.
  */
 import protobuf from 'protobufjs';
 

@@ -5,6 +5,9 @@
 import uPlot from 'uplot';
 
 export const PALETTE = ['#5b9cf6', '#f2a93b', '#3fc58a', '#e0607e', '#a987f5', '#35c2d1', '#d6c94a', '#f07f4f'];
+/** Room for the widest tick label (uPlot calls this with the labels it is about to draw). */
+const ySize = (_u: uPlot, values: string[] | null) => Math.max(36, 12 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length)));
+
 const AXIS = { stroke: '#9aa4b2', grid: { stroke: '#252b36', width: 1 }, ticks: { stroke: '#252b36', width: 1 }, font: '11px system-ui, sans-serif' };
 
 function sizeOf(el: HTMLElement, height: number): { width: number; height: number } {
@@ -58,7 +61,7 @@ export class TimeChart {
       legend: { show: this.series.length > 1, live: false },
       // A single sample would give a degenerate range (and a years-wide axis): pad it to a minute.
       scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
-      axes: [{ ...AXIS }, { ...AXIS, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+      axes: [{ ...AXIS }, { ...AXIS, size: ySize, values: (_u, splits) => splits.map((v) => fmt(v)) }],
       series: [
         {},
         ...this.series.map((s, i) => {
@@ -128,7 +131,7 @@ export class BarChart {
             });
           },
         },
-        { ...AXIS, size: 56, values: (_u, splits) => splits.map((v) => fmt(v)) },
+        { ...AXIS, size: ySize, values: (_u, splits) => splits.map((v) => fmt(v)) },
       ],
       series: [{}, { label: this.label, stroke: this.color, fill: `${this.color}bb`, width: 0, paths: uPlot.paths.bars!({ size: [0.6, 64] }), points: { show: false } }],
     };

@@ -45,6 +45,13 @@ function special(e: WireEvent, d: Record<string, unknown> | undefined): string |
     const text = str(d.text) ?? str(d.content) ?? str(d.key) ?? '';
     return `${str(d.memory_type)}${text ? ` · ${text}` : ''}`;
   }
+  if (e.type === 'storm.started' && str(d.event_type)) {
+    return `${str(d.event_type)} is repeating: repeats held back and shown as one row per window (${str(d.repeats) ?? '?'} so far)`;
+  }
+  if (e.type === 'storm.ended' && str(d.event_type)) {
+    const secs = typeof d.duration_ms === 'number' ? ` after ${(d.duration_ms / 1000).toFixed(1)} s` : '';
+    return `${str(d.event_type)} storm over${secs}: ${str(d.coalesced) ?? '?'} repeats coalesced (${str(d.reason) ?? 'quiet'})`;
+  }
   if (e.type === 'knowledge.node_added') {
     const name = str(d.label) ?? str(d.name) ?? str(d.node_id) ?? str(d.id);
     const kind = str(d.kind) ?? str(d.node_type) ?? str(d.type);

@@ -152,7 +152,11 @@ export class FeedView {
     setText(row.agent, e.agent_id ?? '');
     const repeats = e.repeat_count;
     row.badge.hidden = !(typeof repeats === 'number' && repeats > 1);
-    if (!row.badge.hidden) setText(row.badge, `×${repeats!.toLocaleString('en-US')}`);
+    if (!row.badge.hidden) {
+      setText(row.badge, `×${repeats!.toLocaleString('en-US')}`);
+      const from = e.first_ts;
+      row.badge.title = `${repeats!.toLocaleString('en-US')} repeats of this event held back during a storm${from ? ` (from ${clockTime(from)} to ${clockTime(e.ts)})` : ''}; all of them are stored`;
+    }
     const s = summarize(e);
     setText(row.summary, s);
     row.summary.title = s;

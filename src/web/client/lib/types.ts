@@ -30,7 +30,10 @@ export interface WireEvent {
   cost_usd?: number | null;
   confidence?: number;
   data?: unknown;
+  /** Storm summaries: how many repeats this entry stands for, and their span. */
   repeat_count?: number;
+  first_seq?: number;
+  first_ts?: string;
 }
 
 export interface EventsFrame {

@@ -10,7 +10,8 @@ export const MAX_TYPE_LENGTH = 128;
 export const MAX_DATA_DEPTH = 64;
 /** Events dated more than this far ahead are refused: they would land in a future archive partition. */
 export const MAX_FUTURE_MS = 24 * 3_600_000;
-const MIN_TS = Date.UTC(2000, 0, 1);
+/** Times before this are refused (a seconds-for-milliseconds mistake lands in 1970). */
+export const MIN_TS = Date.UTC(2000, 0, 1);
 
 const TYPE_RE = /^[a-z0-9_]+(?:[.-][a-z0-9_]+)*$/;
 // Control characters (NUL, CR, LF…) never belong in ids: they break logs, headers and file names.

@@ -7,12 +7,11 @@
  * kept in data.clock_skew — OTLP exporters log a rejection at most, so a rejected span would just
  * vanish from the user's view. Durations are computed from the original times.
  */
-import { MAX_FUTURE_MS } from '../ingest/validate.js';
+import { MAX_FUTURE_MS, MIN_TS } from '../ingest/validate.js';
 import { errorType, spanType } from './event-type.js';
 import type { OtlpSpan } from './otlp-spans.js';
 import { mapUsage } from './usage-map.js';
 
-const MIN_TS = Date.UTC(2000, 0, 1);
 const STATUS_ERROR = 2;
 const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 const AGENT_KEYS = ['gen_ai.agent.name', 'gen_ai.agent.id', 'agent.name', 'crewai.agent.role'];

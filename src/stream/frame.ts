@@ -28,7 +28,8 @@ export class Frame {
   ) {}
 
   static events(tier: Tier, events: readonly StoredEvent[], resumeSeq?: number): Frame {
-    let text = `{"type":"events","tier":"${tier}","events":[`;
+    // `resume` is the safe point to reconnect from with since= (see Hub.safeResumeSeq).
+    let text = `{"type":"events","tier":"${tier}",${resumeSeq !== undefined ? `"resume":${resumeSeq},` : ''}"events":[`;
     for (let i = 0; i < events.length; i++) {
       if (i) text += ',';
       text += wireJson(events[i]);

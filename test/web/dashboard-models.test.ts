@@ -24,7 +24,8 @@ describe('feed summaries', () => {
     expect(summarize({ ...base, type: 'hypothesis.validated', data: { hypothesis_id: 'h1', status: 'validated', text: 'naps help' } })).toBe('h1 [validated] · naps help');
     expect(summarize({ ...base, type: 'tool.failed', data: { tool: 'db.query', error: 'locked' } })).toBe('db.query · locked');
     expect(summarize({ ...base, type: 'knowledge.edge_added', data: { from: 'n1', to: 'n2', relation: 'supports' } })).toBe('n1 —supports→ n2');
-    expect(summarize({ ...base, type: 'knowledge.node_added', data: { node_id: 'n1', label: 'nap', kind: 'habit' } })).toBe('habit n1 · nap');
+    expect(summarize({ ...base, type: 'knowledge.node_added', data: { node_id: 'n1', label: 'nap', kind: 'habit' } })).toBe('habit: nap (n1)');
+    expect(summarize({ ...base, type: 'knowledge.node_added', data: { node_id: 'habit-12', label: 'nap', kind: 'habit' } })).toBe('nap (habit-12)');
     expect(summarize({ ...base, type: 'storm.ended', data: { event_type: 'tool.call', coalesced: 390, duration_ms: 4200, reason: 'quiet' } })).toBe('tool.call storm over after 4.2 s: 390 repeats coalesced (quiet)');
   });
 });

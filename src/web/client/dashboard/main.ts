@@ -190,7 +190,7 @@ startRates();
 /** First contact: retry with backoff until the server answers (it may still be starting). */
 async function boot(attempt = 0): Promise<void> {
   try {
-    begin(await ensureSession());
+    begin(await ensureSession(() => showConnection(conn, connText, 'unauthorized', 'a read key is needed')));
   } catch (err) {
     const delay = jitteredDelay(attempt);
     showConnection(conn, connText, 'reconnecting', `server unreachable (${(err as Error).message}); retrying in ${(delay / 1000).toFixed(1)} s`);

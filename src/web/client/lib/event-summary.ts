@@ -53,9 +53,11 @@ function special(e: WireEvent, d: Record<string, unknown> | undefined): string |
     return `${str(d.event_type)} storm over${secs}: ${str(d.coalesced) ?? '?'} repeats coalesced (${str(d.reason) ?? 'quiet'})`;
   }
   if (e.type === 'knowledge.node_added') {
-    const name = str(d.label) ?? str(d.name) ?? str(d.node_id) ?? str(d.id);
+    const id = str(d.node_id) ?? str(d.id);
+    const name = str(d.label) ?? str(d.name) ?? id;
     const kind = str(d.kind) ?? str(d.node_type) ?? str(d.type);
-    if (name) return `${kind ? `${kind} ` : ''}${str(d.node_id) && name !== str(d.node_id) ? `${str(d.node_id)} · ` : ''}${name}`;
+    // "habit: nap (n1)"; the kind is left out when the id already says it (habit-12).
+    if (name) return `${kind && !id?.startsWith(kind) ? `${kind}: ` : ''}${name}${id && id !== name ? ` (${id})` : ''}`;
   }
   if (e.type === 'knowledge.edge_added') {
     const from = str(d.from) ?? str(d.source) ?? str(d.from_node);

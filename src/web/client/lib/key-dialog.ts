@@ -46,9 +46,10 @@ export function askForKey(reason?: string): Promise<SessionInfo> {
  * Resolves with a session that may read: at once when auth is off or the stored key works, else
  * after the user gave a working key.
  */
-export async function ensureSession(): Promise<SessionInfo> {
+export async function ensureSession(onAsk?: () => void): Promise<SessionInfo> {
   const s = await session();
   if (!s.auth_enabled || s.authenticated) return s;
+  onAsk?.();
   if (s.reason && s.reason !== 'no key') forgetKey();
   return askForKey(s.reason && s.reason !== 'no key' ? s.reason : undefined);
 }

@@ -106,6 +106,8 @@ export function subscribe(s: Settings, filter: StreamFilter, onFrame: (frame: St
           recent.push([e.seq, now]);
           fresh.push(e);
         }
+        // Servers that say where it is safe to resume make the horizon heuristic unnecessary.
+        if (typeof frame.resume === 'number') certified = Math.max(certified ?? 0, frame.resume);
         if (recent.length > 256) prune(now);
         if (fresh.length) deliver({ ...frame, events: fresh });
         return;

@@ -76,7 +76,8 @@ export interface StoredEvent extends BaseEvent {
 }
 
 export type StreamFrame =
-  | { type: 'events'; tier: Tier; events: StoredEvent[] }
+  /** `resume`: every event up to this seq has been sent to this client (a safe `since`). */
+  | { type: 'events'; tier: Tier; resume?: number; events: StoredEvent[] }
   | { type: 'replay_done'; seq: number }
   | { type: 'lagged'; dropped: number; tiers: Partial<Record<Tier, number>> }
   | { type: 'heartbeat'; seq: number }

@@ -1,7 +1,8 @@
 /**
  * The page under a 10,000 events/s stream (the issue's responsiveness target): the simulator drives
  * the compiled server, Chromium renders, and the page's frame times are measured from inside it
- * (requestAnimationFrame gaps and Long Animation Frame entries). Timings are recorded in
+ * (requestAnimationFrame gaps and Long Animation Frame entries), plus the CPU time the page's
+ * renderer process spent per 1,000 events (independent of how busy the machine is). Recorded in
  * test/artifacts/feed-load.json, not asserted (the CI machine is shared): set
  * AUREN_ASSERT_TIMINGS=1 to fail on a frame over 50 ms.
  */
@@ -53,8 +54,18 @@ describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
       (window as unknown as { __frames: () => { gaps: number[]; loaf: number[] } }).__frames = () => ({ gaps: gaps.splice(0), loaf: loaf.splice(0) });
     });
     await page.evaluate(() => (window as unknown as { __frames: () => unknown }).__frames());
+    const cdp = await browser.newBrowserCDPSession();
+    const rendererCpu = async () => {
+      const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] };
+      return info.processInfo.filter((p) => p.type === 'renderer').reduce((a, p) => a + p.cpuTime, 0);
+    };
+    const receivedCount = () => page.evaluate(() => Number(/([\d,]+) received/.exec(document.querySelector('#feed-status')!.textContent!)?.[1].replace(/,/g, '') ?? 0));
+    const cpu0 = await rendererCpu();
+    const got0 = await receivedCount();
     const sim = await runSimulation({ url: server.url, agents: 8, rate: RATE, durationMs: SECONDS * 1000, batchSize: 1000, seed: 3, runId: 'load' });
     const frames = await page.evaluate(() => (window as unknown as { __frames: () => { gaps: number[]; loaf: number[] } }).__frames());
+    const cpuSeconds = (await rendererCpu()) - cpu0;
+    const events = (await receivedCount()) - got0;
     const received = await page.textContent('#rates');
     const sorted = [...frames.gaps].sort((a, b) => a - b);
     const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
@@ -68,6 +79,13 @@ describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
       long_animation_frames_over_50ms: frames.loaf.filter((d) => d > 50).length,
       longest_animation_frame_ms: Math.round(Math.max(0, ...frames.loaf)),
       page_status: received,
+      renderer_cpu_s: Math.round(cpuSeconds * 100) / 100,
+      events_received: events,
+      // Renderer CPU (script, style, layout, paint, raster: software here) per event received, and
+      // as a share of one core over the run. Frame costs do not grow with the rate, so this overstates
+      // the per-event cost at low rates.
+      renderer_cpu_us_per_event: events ? Math.round((cpuSeconds * 1e6) / events) : null,
+      renderer_core_share: Math.round((cpuSeconds / (sim.elapsedMs / 1000)) * 100) / 100,
     };
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'feed-load.json'), JSON.stringify(result, null, 2) + '\n');

@@ -28,7 +28,7 @@ export interface JetStreamLogDeps {
   /** Stream's last seq when the node started: listeners get what comes after. */
   startAfter: number;
   retention: Record<Tier, number>;
-  /** Whether this cluster archives (else retention does not wait for an archived watermark). */
+  /** Whether this node archives (it then sets up the segment stream other nodes look for). */
   archive: boolean;
   clock: Clock;
   logger: Logger;
@@ -63,7 +63,11 @@ export class JetStreamEventLog implements CoordinatedLog {
       nc: d.conn.nc,
       stream: d.stream,
       retention: d.retention,
-      floor: () => (d.archive ? this.archiveCoordinator.archivedThrough() : Infinity),
+      // Any node of the cluster may archive: wait for the archive when its segment stream exists.
+      floor: () => {
+        const archiving = this.archiveCoordinator.archiving;
+        return archiving === false ? Infinity : archiving ? this.archiveCoordinator.archivedThrough() : 0;
+      },
       clock: d.clock,
       logger: d.logger,
     });
@@ -76,8 +80,8 @@ export class JetStreamEventLog implements CoordinatedLog {
     await this.tail.start();
     this.poll = setInterval(() => void this.check(), 2000);
     this.poll.unref?.();
+    this.archiveCoordinator.watch();
     void this.purger.run(this.abort.signal);
-    if (this.d.archive) this.archiveCoordinator.watch();
   }
 
   async append(drafts: EventDraft[]): Promise<AppendResult> {

@@ -44,6 +44,8 @@ export class SegmentQueue implements ArchiveCoordinator {
   private floorCache = { seq: 0, to: 0 };
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
+  /** Whether the cluster archives at all (its segment stream exists); undefined until known. */
+  archiving: boolean | undefined;
   cuts = 0;
   cutConflicts = 0;
 
@@ -59,7 +61,7 @@ export class SegmentQueue implements ArchiveCoordinator {
     this.loop(() => this.cutDue(), tick);
   }
 
-  /** Keeps archivedThrough() fresh; runs on every node (retention needs it even where nothing archives). */
+  /** Keeps archivedThrough() fresh; runs on every node (retention needs it, also where this node does not archive). */
   watch(intervalMs = 3000): void {
     this.loop(() => this.refresh(), intervalMs);
   }
@@ -84,7 +86,14 @@ export class SegmentQueue implements ArchiveCoordinator {
 
   /** Reads the ack floor: every segment at or below it is done, so its `to` is archived. */
   async refresh(): Promise<void> {
-    const ci = await this.o.jsm.consumers.info(this.names.stream, this.names.consumer);
+    let ci;
+    try {
+      ci = await this.o.jsm.consumers.info(this.names.stream, this.names.consumer);
+    } catch (err) {
+      if (isNotFound(err)) this.archiving = false;
+      throw err;
+    }
+    this.archiving = true;
     this.pendingSegments = ci.num_pending + ci.num_ack_pending;
     const floorSeq = ci.ack_floor.stream_seq;
     if (floorSeq === 0) return;

@@ -16,9 +16,9 @@ import { deleteStreams, NATS_URL, uniqueStream } from './nats-helpers.js';
 const stream = uniqueStream('ARC');
 afterAll(() => deleteStreams(stream));
 
-function open(): Promise<JetStreamEventLog> {
+function open(archive = 'file:///unused'): Promise<JetStreamEventLog> {
   return openClusterLog({
-    config: { cluster: NATS_URL, clusterStream: stream, dedupWindowMs: 60_000, retention: { critical: 1, operational: 1, analytical: 1 }, archive: 'file:///unused' },
+    config: { cluster: NATS_URL, clusterStream: stream, dedupWindowMs: 60_000, retention: { critical: 1, operational: 1, analytical: 1 }, archive },
     clock: systemClock,
     logger: silentLogger,
     segmentAckWaitMs: 1500,
@@ -64,6 +64,12 @@ describe('archive segments shared by the nodes', () => {
     // Retention is 1 ms for every tier, yet nothing unarchived may be purged.
     await logs[0].append(drafts(0, 30));
     expect(await logs[0].purger.purgeOnce()).toBe(0);
+    // A node that does not archive itself still waits for the cluster's archive before purging.
+    const bystander = await open('none');
+    await bystander.archiveCoordinator.refresh();
+    expect(bystander.archiveCoordinator.archiving).toBe(true);
+    expect(await bystander.purger.purgeOnce()).toBe(0);
+    await bystander.close();
     for (let i = 30; i < 400; i += 30) {
       await logs[i % 3].append(drafts(i, 30));
       await new Promise((r) => setTimeout(r, 40));

@@ -1,9 +1,9 @@
 /**
  * Tracks a safe `since` for resuming the stream. Batching lets a critical event overtake earlier
- * operational/analytical ones, so the highest seq seen is not safe on its own: we resume from the
- * highest seq seen at least SETTLE_MS before the last frame (every tier has flushed by then), or from
- * a point the server vouched for (heartbeat, replay_done), whichever is higher, and never from before
- * where the previous connection started. Replayed duplicates are dropped by seq on the page.
+ * operational/analytical ones, so the highest seq seen is not safe on its own. The server vouches for
+ * safe points (events frames' `resume`, heartbeats, replay_done); for servers that do not, we also
+ * take the highest seq seen at least SETTLE_MS before the last frame (every tier has flushed by then).
+ * The higher wins, never below where the connection started. Replayed duplicates are dropped by seq.
  */
 
 /** Longer than the slowest tier flush (analytical, 500 ms by default) plus delivery. */

@@ -175,6 +175,8 @@ export class StreamConnection {
       let max = 0;
       for (const e of evs) if (e.seq > max && e.repeat_count === undefined) max = e.seq;
       if (max) this.resume.sawEvents(max, now);
+      // The server's own safe point beats our timing estimate when it sends one.
+      if (typeof frame.resume === 'number') this.resume.vouch(frame.resume, now);
     } else if (frame.type === 'heartbeat' || frame.type === 'replay_done') {
       this.resume.vouch(frame.seq, now);
       if (frame.type === 'replay_done') {

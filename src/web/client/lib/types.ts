@@ -39,6 +39,8 @@ export interface WireEvent {
 export interface EventsFrame {
   type: 'events';
   tier: Tier;
+  /** A safe point to resume from with since= (every event up to it has been sent). */
+  resume?: number;
   events: WireEvent[];
 }
 

@@ -25,7 +25,7 @@ export async function readStream(d: ReaderDeps, afterSeq: number, limit: number,
   // NATS 2.9 filters on one subject: several projects or tiers are narrowed down here.
   const exact = (projects === undefined || projects.length === 1) && (tiers === undefined || tiers.length === 1);
   const keep = exact ? undefined : (e: StoredEvent) => (!projects || projects.includes(e.project)) && (!tiers || tiers.includes(e.tier));
-  const ci = await d.jsm.consumers.add(d.stream, {
+  const ci = await createConsumer(d, {
     ack_policy: AckPolicy.None,
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: Math.max(0, afterSeq) + 1,
@@ -58,6 +58,21 @@ export async function readStream(d: ReaderDeps, afterSeq: number, limit: number,
     return out;
   } finally {
     void d.jsm.consumers.delete(d.stream, ci.name).catch(() => {});
+  }
+}
+
+type ConsumerConfig = Parameters<JetStreamManager['consumers']['add']>[1];
+
+/** Creates the read consumer; retried while a NATS cluster elects a new leader (timeouts, 503). */
+async function createConsumer(d: ReaderDeps, config: ConsumerConfig) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await d.jsm.consumers.add(d.stream, config);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 3 || !(code === 'TIMEOUT' || code === '503')) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
   }
 }
 

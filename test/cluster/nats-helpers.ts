@@ -43,14 +43,21 @@ export async function freePort(): Promise<number> {
 export class PrivateNats {
   proc: ChildProcess | undefined;
   readonly storeDir = mkdtempSync(join(tmpdir(), 'auren-nats-'));
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    /** Extra nats-server arguments (cluster name, routes, server name). */
+    readonly extra: string[] = [],
+  ) {}
+
+  /** Clustered servers need longer to elect a JetStream leader. */
+  extraWaitMs = 0;
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    const proc = spawn(NATS_SERVER_BIN, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(NATS_SERVER_BIN, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...this.extra], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc = proc;
     let err = '';
     proc.stderr!.on('data', (d) => (err += d));
@@ -58,11 +65,15 @@ export class PrivateNats {
     for (;;) {
       try {
         const nc = await connect({ servers: `127.0.0.1:${this.port}`, timeout: 500 });
-        await nc.jetstreamManager();
-        await nc.close();
+        try {
+          // In a cluster JetStream answers once a meta leader is elected.
+          await (await nc.jetstreamManager({ timeout: 1000 })).getAccountInfo();
+        } finally {
+          await nc.close();
+        }
         return;
       } catch {
-        if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`nats-server did not start on ${this.port}: ${err}`);
+        if (proc.exitCode !== null || Date.now() > deadline + this.extraWaitMs) throw new Error(`nats-server did not start on ${this.port}: ${err}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }

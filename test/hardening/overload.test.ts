@@ -36,6 +36,7 @@ describe.each(TARGETS)('overload (%s)', (target) => {
     procs.push(p);
     const clients: Collected[] = [];
     for (let i = 0; i < 20; i++) clients.push(await connectStream(p.url));
+    for (const c of clients) c.ws.on('error', () => {});
     // (That a refused upgrade also carries Retry-After and a message is ws-refusal-headers.test.ts.)
     expect((await upgradeStatus(p.url)).status).toBe(503);
     const sse = await fetch(`${p.url}/v1/stream`, { headers: { accept: 'text/event-stream' } });
@@ -87,6 +88,8 @@ describe.each(TARGETS)('overload (%s)', (target) => {
       expect(r.status).toBe(202);
     }
     const live = await connectStream(p.url, 'tiers=critical');
+    const liveErrors: string[] = [];
+    live.ws.on('error', (err) => liveErrors.push(err.message));
     const n = STORM[target];
     let done = 0;
     let refused = 0;
@@ -115,6 +118,7 @@ describe.each(TARGETS)('overload (%s)', (target) => {
     expect(posted.status).toBe(202);
     // "Not stalled" with a wide margin: the storm as a whole takes far longer on these two cores.
     await live.until((f) => f.some((x) => x.type === 'events'), 10_000);
+    expect(liveErrors).toEqual([]);
     const start = Date.now();
     while (done + refused < n && Date.now() - start < 120_000) await new Promise((r) => setTimeout(r, 100));
     expect(done + refused).toBe(n);

@@ -121,6 +121,16 @@ export class CrewWorkload {
   }
 }
 
+/**
+ * The first `count` events of a crew (same options, same events): for tests and benchmarks that
+ * want a realistic batch without running the sender.
+ *
+ * @example const events = crewEvents(10_000, { agents: 5, seed: 1, runId: 'bench' });
+ */
+export function crewEvents(count: number, options: WorkloadOptions): SimEvent[] {
+  return new CrewWorkload(options).take(count);
+}
+
 /** FNV-1a: a stable number from the run id, to seed the id stream. */
 function hash(s: string): number {
   let h = 0x811c9dc5;

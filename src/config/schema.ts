@@ -4,6 +4,7 @@
  */
 import { TIERS, type Tier } from '../core/event.js';
 import { parseDuration, parseSize } from './duration.js';
+import { DEFAULT_STORM_WINDOW, DEFAULT_VOLATILE, parseStormWindow, parseVolatileFields, type StormWindows } from '../storm/storm-config.js';
 
 export interface TierBatch {
   intervalMs: number;
@@ -39,6 +40,8 @@ export interface Config {
   corsOrigin: string | undefined;
   prices: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  stormWindow: StormWindows;
+  stormVolatile: string[];
 }
 
 export interface OptionSpec<K extends keyof Config = keyof Config> {
@@ -143,6 +146,11 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'heartbeatMs', flag: '--heartbeat', env: 'AUREN_HEARTBEAT', def: '15s', help: 'Idle stream heartbeat interval', parse: positiveDuration },
   { key: 'corsOrigin', flag: '--cors-origin', env: 'AUREN_CORS_ORIGIN', def: undefined, help: 'Origin allowed to call the API from a browser (off by default)', parse: optStr },
   { key: 'prices', flag: '--prices', env: 'AUREN_PRICES', def: undefined, help: 'JSON file of price overrides for private models', parse: optStr },
+  {
+    key: 'stormWindow', flag: '--storm-window', env: 'AUREN_STORM_WINDOW', def: DEFAULT_STORM_WINDOW, parse: parseStormWindow,
+    help: 'Live-stream storm control window: 1s, off, or per tier (critical=500ms,analytical=off)',
+  },
+  { key: 'stormVolatile', flag: '--storm-volatile', env: 'AUREN_STORM_VOLATILE', def: DEFAULT_VOLATILE, help: 'Top-level data keys ignored when matching repeats (or none)', parse: parseVolatileFields },
   {
     key: 'logLevel', flag: '--log-level', env: 'AUREN_LOG_LEVEL', def: 'info', help: 'debug, info, warn or error',
     parse: (t) => {

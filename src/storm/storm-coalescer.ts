@@ -1,0 +1,285 @@
+/**
+ * Storm control for the live stream: within a window per tier, the first event of a fingerprint streams
+ * as usual, repeats are held back, and the window ends with one summary entry (see summary.ts and
+ * README.md for the seq rule). Memory is bounded by a fingerprint cap and a held-bytes cap.
+ */
+import type { Clock } from '../core/clock.js';
+import { TIERS, type StoredEvent, type Tier } from '../core/event.js';
+import type { StreamCoalescer } from '../stream/hub.js';
+import { fingerprinter, hash53 } from './fingerprint.js';
+import { Holder, LinkedList, type Links } from './linked-list.js';
+import type { StormWindows } from './storm-config.js';
+import { STORM_EVENT_TYPES, type StormAnnouncer, type StormFacts } from './storm-events.js';
+import { StormStats } from './storm-stats.js';
+import { summaryOf } from './summary.js';
+
+export interface StormOptions {
+  windows: StormWindows;
+  volatile: readonly string[];
+  clock: Clock;
+  announcer?: StormAnnouncer;
+  /** Fingerprints tracked at once; past it the oldest is dropped (its repeats summarized first). */
+  maxFingerprints?: number;
+  /** Bytes of held events kept for summaries; past it the oldest held run is summarized early. */
+  maxHeldBytes?: number;
+  /** Repeats within one window that make a run a storm (announced, counted as active). */
+  stormThreshold?: number;
+}
+
+/** One fingerprint's current window; itself the node of its tier's window-order list. */
+interface Run extends Links<Run> {
+  key: string;
+  tier: Tier;
+  windowEnd: number;
+  /** Seq and ts of the event that opened the run (streamed as usual). */
+  startSeq: number;
+  startTs: number;
+  held: number;
+  firstSeq: number;
+  firstTs: number;
+  last: StoredEvent | undefined;
+  bytes: number;
+  storm: Storm | undefined;
+  /** Its place among the runs holding repeats (made when it first holds one). */
+  holder: Holder<Run> | undefined;
+}
+
+interface Storm extends StormFacts {
+  startedAt: number;
+  coalesced: number;
+  summaries: number;
+  announced: boolean;
+}
+
+export class StormCoalescer implements StreamCoalescer {
+  readonly stats = new StormStats();
+  private readonly runs: Record<Tier, Map<string, Run>> = { critical: new Map(), operational: new Map(), analytical: new Map() };
+  /** Per tier, runs in window order (a continuing run moves to the end), so expiry reads from the head. */
+  private readonly order: Record<Tier, LinkedList<Run>> = { critical: new LinkedList(), operational: new LinkedList(), analytical: new LinkedList() };
+  /** Runs holding repeats, in the order of their first held seq: the head has the lowest held seq. */
+  private readonly holding = new LinkedList<Holder<Run>>();
+  private readonly timers: Partial<Record<Tier, ReturnType<typeof setTimeout>>> = {};
+  private readonly fingerprint: (e: StoredEvent) => string;
+  private readonly maxFingerprints: number;
+  private readonly maxHeldBytes: number;
+  private readonly threshold: number;
+  private emit: ((summary: StoredEvent) => void) | undefined;
+  private bytesHeld = 0;
+  private now = 0;
+
+  constructor(private readonly o: StormOptions) {
+    this.fingerprint = fingerprinter(o.volatile);
+    this.maxFingerprints = o.maxFingerprints ?? 100_000;
+    this.maxHeldBytes = o.maxHeldBytes ?? 64 << 20;
+    this.threshold = o.stormThreshold ?? 10;
+  }
+
+  fingerprints(): number {
+    return this.runs.critical.size + this.runs.operational.size + this.runs.analytical.size;
+  }
+
+  heldBytes(): number {
+    return this.bytesHeld;
+  }
+
+  unannounced(): number {
+    return this.o.announcer?.unannounced ?? 0;
+  }
+
+  start(emit: (summary: StoredEvent) => void): void {
+    this.emit = emit;
+  }
+
+  admit(e: StoredEvent, now: number): boolean {
+    const window = this.o.windows[e.tier];
+    if (window === 0 || STORM_EVENT_TYPES.has(e.type)) return true;
+    if (now > this.now) this.now = now;
+    const key = this.fingerprint(e);
+    const runs = this.runs[e.tier];
+    let run = runs.get(key);
+    if (run && this.now >= run.windowEnd) {
+      // The timer is late: close the old window first so this event lands in the right one.
+      this.send(this.closeWindow(run, true));
+      run = runs.get(key);
+    }
+    if (!run) {
+      this.track(e, key, window);
+      return true;
+    }
+    this.hold(run, e);
+    return false;
+  }
+
+  /** Lowest seq held back right now: stream resume points must stay below it. */
+  heldFloor(): number | undefined {
+    return this.holding.head?.value.firstSeq;
+  }
+
+  /** Ends every window that is due at `now` (called by the timers; tests call it directly). */
+  tick(now = this.o.clock.now()): void {
+    if (now > this.now) this.now = now;
+    const due: StoredEvent[] = [];
+    for (const tier of TIERS) {
+      for (;;) {
+        const head = this.order[tier].head;
+        if (!head || head.windowEnd > this.now) break;
+        const summary = this.closeWindow(head, true);
+        if (summary) due.push(summary);
+      }
+      this.schedule(tier);
+    }
+    // In seq order, so summaries ending in the same tick keep "seq only grows" among themselves.
+    due.sort((a, b) => a.seq - b.seq);
+    for (const summary of due) this.send(summary);
+  }
+
+  /** Active storms, oldest first (for operators and the UI). */
+  activeStorms(): { storm_id: string; project: string; tier: Tier; type: string; agent_id?: string; started_at: number; coalesced: number }[] {
+    const out = [];
+    for (const tier of TIERS) {
+      for (const r of this.runs[tier].values()) {
+        const s = r.storm;
+        if (s) out.push({ storm_id: s.stormId, project: s.project, tier, type: s.type, agent_id: s.agentId, started_at: s.startedAt, coalesced: s.coalesced + r.held });
+      }
+    }
+    return out.sort((a, b) => a.started_at - b.started_at);
+  }
+
+  /** Stops the timers; open storms are reported ended. Held repeats are not streamed (the store has them). */
+  stop(): void {
+    for (const tier of TIERS) {
+      clearTimeout(this.timers[tier]);
+      for (const run of this.runs[tier].values()) if (run.storm) this.endStorm(run, 'shutdown');
+      this.runs[tier].clear();
+      this.order[tier].clear();
+    }
+    this.holding.clear();
+    this.bytesHeld = 0;
+    this.o.announcer?.flush();
+  }
+
+  private track(e: StoredEvent, key: string, window: number): void {
+    if (this.fingerprints() >= this.maxFingerprints) this.evictOldest(e.tier);
+    const run: Run = {
+      key, tier: e.tier, windowEnd: this.now + window, startSeq: e.seq, startTs: e.ts, held: 0, firstSeq: 0, firstTs: 0,
+      last: undefined, bytes: 0, storm: undefined, holder: undefined, prev: undefined, next: undefined, list: undefined,
+    };
+    this.runs[e.tier].set(key, run);
+    const order = this.order[e.tier];
+    order.push(run);
+    if (order.size === 1) this.schedule(e.tier);
+  }
+
+  private hold(run: Run, e: StoredEvent): void {
+    if (run.held++ === 0) {
+      run.firstSeq = e.seq;
+      run.firstTs = e.ts;
+      this.holding.push((run.holder ??= new Holder(run)));
+    }
+    const bytes = e.data_json?.length ?? 0;
+    this.bytesHeld += bytes - run.bytes;
+    run.bytes = bytes;
+    run.last = e;
+    this.stats.coalesced[e.tier]++;
+    if (!run.storm && run.held >= this.threshold) this.startStorm(run, e);
+    while (this.bytesHeld > this.maxHeldBytes) {
+      const oldest = this.holding.head!.value;
+      this.stats.evicted.held_bytes_cap++;
+      this.send(this.closeWindow(oldest, false));
+    }
+  }
+
+  private send(summary: StoredEvent | undefined): void {
+    if (summary) this.emit?.(summary);
+  }
+
+  /**
+   * Releases the run's held repeats as a summary (returned, to be sent). With `roll`, a run that held
+   * repeats continues into a new window (a storm that goes on yields one summary per window) and a
+   * quiet run ends.
+   */
+  private closeWindow(run: Run, roll: boolean): StoredEvent | undefined {
+    const held = run.held;
+    let summary: StoredEvent | undefined;
+    if (held > 0) {
+      summary = summaryOf({ count: held, firstSeq: run.firstSeq, firstTs: run.firstTs, last: run.last! });
+      this.holding.remove(run.holder!);
+      this.bytesHeld -= run.bytes;
+      run.held = run.bytes = 0;
+      run.last = undefined;
+      if (run.storm) {
+        run.storm.coalesced += held;
+        run.storm.summaries++;
+      }
+      this.stats.summaries[run.tier]++;
+    }
+    // Released before the summary is sent, so its frame may carry its own seq as a resume point.
+    if (!roll) return summary;
+    if (held > 0) {
+      run.windowEnd = this.now + this.o.windows[run.tier];
+      this.order[run.tier].push(run);
+    } else {
+      this.forget(run);
+      if (run.storm) this.endStorm(run, 'quiet');
+    }
+    return summary;
+  }
+
+  private forget(run: Run): void {
+    this.runs[run.tier].delete(run.key);
+    this.order[run.tier].remove(run);
+  }
+
+  /** Makes room: drops the oldest run of this tier (or of the fullest tier), summarizing it first. */
+  private evictOldest(tier: Tier): void {
+    let order = this.order[tier];
+    if (order.size === 0) for (const t of TIERS) if (this.order[t].size > order.size) order = this.order[t];
+    const oldest = order.head;
+    if (!oldest) return;
+    this.stats.evicted.fingerprint_cap++;
+    const summary = this.closeWindow(oldest, false);
+    this.forget(oldest);
+    if (oldest.storm) this.endStorm(oldest, 'evicted');
+    this.send(summary);
+  }
+
+  private startStorm(run: Run, e: StoredEvent): void {
+    const fingerprint = hash53(run.key).toString(16).padStart(14, '0');
+    const storm: Storm = {
+      stormId: `${fingerprint}-${run.startSeq}`,
+      fingerprint,
+      project: e.project,
+      tier: e.tier,
+      type: e.type,
+      agentId: e.agent_id,
+      sessionId: e.session_id,
+      startedAt: this.now,
+      coalesced: 0,
+      summaries: 0,
+      announced: false,
+    };
+    run.storm = storm;
+    this.stats.active[e.tier]++;
+    storm.announced =
+      this.o.announcer?.started(storm, { first_seq: run.startSeq, first_ts: new Date(run.startTs).toISOString(), window_ms: this.o.windows[e.tier], repeats: run.held }, this.now) ?? false;
+  }
+
+  private endStorm(run: Run, reason: 'quiet' | 'evicted' | 'shutdown'): void {
+    const s = run.storm!;
+    run.storm = undefined;
+    this.stats.active[s.tier]--;
+    if (!s.announced) return;
+    const coalesced = s.coalesced + run.held;
+    this.o.announcer?.ended(s, { started_at: new Date(s.startedAt).toISOString(), duration_ms: this.now - s.startedAt, coalesced, summaries: s.summaries, reason });
+  }
+
+  private schedule(tier: Tier): void {
+    clearTimeout(this.timers[tier]);
+    this.timers[tier] = undefined;
+    const head = this.order[tier].head;
+    if (!head) return;
+    const t = setTimeout(() => this.tick(), Math.max(0, head.windowEnd - this.o.clock.now()));
+    t.unref?.();
+    this.timers[tier] = t;
+  }
+}

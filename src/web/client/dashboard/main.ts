@@ -163,6 +163,8 @@ async function needKey(reason?: string): Promise<void> {
 }
 
 function begin(s: SessionInfo): void {
+  // Another key may see other projects: what the old one showed does not belong here.
+  if (current && (current.project !== s.project || current.role !== s.role)) feed.clear();
   current = s;
   wireKeyButton(s, begin);
   ops.start(!s.auth_enabled || s.role === 'admin');

@@ -126,6 +126,9 @@ onUnauthorized(() => void askForKey('the server refused the key (401)'));
 showUrl();
 setState('stopped', 'not connected: set a filter and press Connect');
 ensureSession().then(
-  (s) => wireKeyButton(s, () => undefined),
+  (s) => wireKeyButton(s, () => {
+    // Reconnect with the new key if a stream was open.
+    if (byId<HTMLButtonElement>('disconnect').disabled === false) stream.start(sinceField());
+  }),
   (err: Error) => setState('stopped', `server unreachable: ${err.message}`),
 );

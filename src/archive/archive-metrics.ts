@@ -1,8 +1,16 @@
 /** Prometheus metrics of the archive: backlog, lag, uploads, failures, bytes, expiry. */
 import type { Metrics } from '../telemetry/metrics.js';
-import type { Archiver } from './archiver.js';
+import type { ArchiveStats } from './archive-stats.js';
 
-export function registerArchiveMetrics(metrics: Metrics, a: Archiver): void {
+/** What metrics and readiness need from an archiver (single node or cluster). */
+export interface ArchiveProgressView {
+  readonly stats: ArchiveStats;
+  archivedSeq(): number;
+  backlog(): number;
+  lagSeconds(): number;
+}
+
+export function registerArchiveMetrics(metrics: Metrics, a: ArchiveProgressView): void {
   const s = a.stats;
   metrics.gauge('auren_archive_backlog_events', 'Committed events not yet in the archive (queued in the store)', () => a.backlog());
   metrics.gauge('auren_archive_lag_seconds', 'How long the oldest event not yet archived has waited', () => a.lagSeconds());

@@ -5,12 +5,14 @@
  * reports readiness. With `--archive none` it does nothing and holds nothing back.
  */
 import type { Module } from '../app-context.js';
+import { archiveCoordinatorOf } from '../cluster/archive-coordinator.js';
 import { ConfigError } from '../config/load.js';
 import type { ModuleFactory } from '../server/modules.js';
 import { registerArchiveMetrics } from './archive-metrics.js';
 import { runArchiveRetention } from './archive-retention.js';
 import { ArchiveState } from './archive-state.js';
-import { Archiver, type ArchiverOptions } from './archiver.js';
+import { Archiver, DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, type ArchiverOptions } from './archiver.js';
+import { ClusterArchiver } from './cluster-archiver.js';
 import { pickCodec } from './compression.js';
 import { ArchiveTargetError } from './object-target.js';
 import { openTarget, type TargetTuning } from './open-target.js';
@@ -22,7 +24,7 @@ export const MAX_BACKLOG_EVENTS = 50_000_000;
 
 export interface ArchiveModule extends Module {
   /** undefined when the archive is off. */
-  archiver?: Archiver;
+  archiver?: Archiver | ClusterArchiver;
   /** Why ingest should shed load now (backlog past MAX_BACKLOG_EVENTS), for IngestDeps.overload. */
   overload?(): string | undefined;
 }
@@ -35,9 +37,16 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
       logger.info('archive is off (--archive none)');
       return { name: 'archive' };
     }
-    const archiver = new Archiver({
-      log, target, clock, logger, state: new ArchiveState(db, target.uri), codec: pickCodec(runtime), flushMs: config.archiveFlushMs, ...tuning,
-    });
+    // In cluster mode the shared log's coordinator hands out segments; on a single node the
+    // archiver follows the local log with its own bookkeeping.
+    const coord = archiveCoordinatorOf(log);
+    const codec = pickCodec(runtime);
+    const archiver: Archiver | ClusterArchiver = coord
+      ? new ClusterArchiver({
+          coord, log, target, codec, clock, logger, flushMs: config.archiveFlushMs, stream: config.clusterStream,
+          maxRows: tuning.maxRows ?? DEFAULT_MAX_ROWS, maxBytes: tuning.maxBytes ?? DEFAULT_MAX_BYTES,
+        })
+      : new Archiver({ log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning });
     try {
       await target.check();
     } catch (err) {

@@ -13,8 +13,8 @@ import { ArchiveStats } from './archive-stats.js';
 import { aborted, backoffMs, sleep, yieldToLoop } from './backoff.js';
 import type { Codec } from './compression.js';
 import type { ObjectTarget } from './object-target.js';
-import { encodeParquet } from './parquet-encoder.js';
-import { approxBytes, readSegment, segmentObjects, type Segment } from './segment.js';
+import { approxBytes, readSegment, type Segment } from './segment.js';
+import { uploadSegment } from './segment-upload.js';
 
 export interface ArchiverOptions {
   log: EventLog;
@@ -204,29 +204,10 @@ export class Archiver {
     this.oldestWaitingAt = undefined;
   }
 
-  private async upload(s: Segment): Promise<void> {
-    const objects = segmentObjects(s, this.writer).filter((o) => !this.uploadedKeys.has(o.key));
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
-    for (const obj of objects) {
-      if (failure) break;
-      const body = await encodeParquet(obj.events, { codec: this.o.codec, yieldBetweenGroups: yieldToLoop });
-      const p = this.o.target.put(obj.key, body).then(
-        () => {
-          this.uploadedKeys.add(obj.key);
-          this.stats.uploadsOk++;
-          this.stats.bytesUploaded += body.length;
-        },
-        (err) => {
-          failure ??= err;
-        },
-      );
-      const tracked = p.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      if (inFlight.size >= (this.o.uploadConcurrency ?? 4)) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+  private upload(s: Segment): Promise<void> {
+    return uploadSegment(s, {
+      target: this.o.target, codec: this.o.codec, writer: this.writer, stats: this.stats, uploaded: this.uploadedKeys, concurrency: this.o.uploadConcurrency,
+    });
   }
 
   /**

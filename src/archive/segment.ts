@@ -38,19 +38,26 @@ export async function readSegment(log: EventLog, from: number, limit: SegmentCap
   let bytes = 0;
   let last = from;
   const redo = 'to' in limit;
-  for (;;) {
+  // A short page is not taken as the end (a stream-backed log may page short): only an empty one is.
+  for (let full = false; !full; ) {
     const want = redo ? READ_PAGE : Math.min(READ_PAGE, limit.maxRows - events.length);
     if (want <= 0) break;
     const page = await log.read(last, want);
+    if (page.length === 0) break;
     for (const e of page) {
-      if (redo && e.seq > limit.to) break;
+      if (redo && e.seq > limit.to) {
+        full = true;
+        break;
+      }
       events.push(e);
       bytes += approxBytes(e);
       last = e.seq;
-      if (!redo && bytes >= limit.maxBytes) break;
+      if (redo ? e.seq >= limit.to : bytes >= limit.maxBytes) {
+        full = true;
+        break;
+      }
     }
-    if (page.length < want || (redo ? last >= limit.to || page.at(-1)!.seq > limit.to : bytes >= limit.maxBytes)) break;
-    await yieldToLoop();
+    if (!full) await yieldToLoop();
   }
   return { from, to: redo ? limit.to : last, events, bytes };
 }

@@ -97,8 +97,8 @@ export class StormCoalescer implements StreamCoalescer {
     const key = this.fingerprint(e);
     const runs = this.runs[e.tier];
     let run = runs.get(key);
-    if (run && this.now >= run.windowEnd) {
-      // The timer is late: close the old window first so this event lands in the right one.
+    while (run && this.now >= run.windowEnd) {
+      // The timer is late: close the past windows first so this event lands in the right one.
       this.send(this.closeWindow(run, true));
       run = runs.get(key);
     }
@@ -216,7 +216,8 @@ export class StormCoalescer implements StreamCoalescer {
     // Released before the summary is sent, so its frame may carry its own seq as a resume point.
     if (!roll) return summary;
     if (held > 0) {
-      run.windowEnd = this.now + this.o.windows[run.tier];
+      // Windows follow each other from the run's start, whenever the timer fires: one summary per window.
+      run.windowEnd += this.o.windows[run.tier];
       this.order[run.tier].push(run);
     } else {
       this.forget(run);

@@ -43,10 +43,8 @@ export function createApp(ctx: AppContext, modules: Module[] = []): Hono {
     return problems.length ? c.json({ status: 'not ready', problems }, 503) : c.json({ status: 'ready' });
   });
   app.get('/metrics', async (c) => {
-    if (ctx.keys.enabled) {
-      const p = principalOf(c, ctx.keys, 'read');
-      if (p.role !== 'admin') throw new HttpError(403, 'metrics need an admin key');
-    }
+    // An admin key, or a metrics key that can read nothing else (for the Prometheus scraper).
+    principalOf(c, ctx.keys, 'metrics');
     return c.text(await metrics.text(), 200, { 'Content-Type': metrics.registry.contentType });
   });
 

@@ -1,11 +1,12 @@
 /**
- * API keys: `KEY=PROJECT:ROLE`, ROLE one of ingest, read, admin (admin = both, every project).
+ * API keys: `KEY=PROJECT:ROLE`, ROLE one of ingest, read, admin (admin = both, every project), or
+ * metrics (only GET /metrics, for a Prometheus scraper that should not read events).
  * Keys are compared in constant time and never logged.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type Role = 'ingest' | 'read' | 'admin';
-export const ROLES: Role[] = ['ingest', 'read', 'admin'];
+export type Role = 'ingest' | 'read' | 'admin' | 'metrics';
+export const ROLES: Role[] = ['ingest', 'read', 'admin', 'metrics'];
 
 export interface Principal {
   project: string;
@@ -41,8 +42,8 @@ export function parseApiKeys(text: string): KeyEntry[] {
     const key = part.slice(0, eq);
     const fields = part.slice(eq + 1).split(':');
     const [project, role] = fields;
-    if (eq <= 0 || fields.length !== 2 || !project || !role) throw new Error(`${where}: must be KEY=PROJECT:ROLE (ROLE ingest, read or admin)`);
-    if (!ROLES.includes(role as Role)) throw new Error(`${where}: the role must be ingest, read or admin`);
+    if (eq <= 0 || fields.length !== 2 || !project || !role) throw new Error(`${where}: must be KEY=PROJECT:ROLE (ROLE ingest, read, admin or metrics)`);
+    if (!ROLES.includes(role as Role)) throw new Error(`${where}: the role must be ingest, read, admin or metrics`);
     if (!PROJECT_RE.test(project)) throw new Error(`${where}: the project must be 1-64 letters, digits, _ . - (starting with a letter or digit)`);
     if (key.length < 16) throw new Error(`${where} (project ${project}): the key is shorter than 16 characters; use long random keys`);
     if (/\s/.test(key)) throw new Error(`${where} (project ${project}): the key must not contain spaces`);
@@ -52,7 +53,14 @@ export function parseApiKeys(text: string): KeyEntry[] {
     const r = role as Role;
     entries.push({
       digest: d,
-      principal: { project, role: r, readProjects: r === 'admin' ? undefined : [project], canIngest: r !== 'read', canRead: r !== 'ingest' },
+      principal: {
+        project,
+        role: r,
+        // A metrics key reads no project's events.
+        readProjects: r === 'admin' ? undefined : r === 'metrics' ? [] : [project],
+        canIngest: r === 'ingest' || r === 'admin',
+        canRead: r === 'read' || r === 'admin',
+      },
     });
   }
   if (entries.length === 0) throw new Error('no API keys given');

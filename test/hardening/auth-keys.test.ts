@@ -24,6 +24,7 @@ describe('parseApiKeys', () => {
     ['ingest', { project: 'p1', role: 'ingest', readProjects: ['p1'], canIngest: true, canRead: false }],
     ['read', { project: 'p1', role: 'read', readProjects: ['p1'], canIngest: false, canRead: true }],
     ['admin', { project: 'p1', role: 'admin', readProjects: undefined, canIngest: true, canRead: true }],
+    ['metrics', { project: 'p1', role: 'metrics', readProjects: [], canIngest: false, canRead: false }],
   ])('gives the %s role its rights', (role, principal) => {
     const ring = new KeyRing(parseApiKeys(`${SECRET}=p1:${role}`));
     expect(ring.lookup(SECRET)).toEqual(principal);
@@ -40,7 +41,7 @@ describe('parseApiKeys', () => {
     ['no equals sign', `${SECRET}`, /entry 1: must be KEY=PROJECT:ROLE/],
     ['no role', `${SECRET}=proj`, /entry 1: must be KEY=PROJECT:ROLE/],
     ['extra field', `${SECRET}=proj:read:extra`, /entry 1: must be KEY=PROJECT:ROLE/],
-    ['unknown role', `${SECRET}=proj:root`, /entry 1: the role must be ingest, read or admin/],
+    ['unknown role', `${SECRET}=proj:root`, /entry 1: the role must be ingest, read, admin or metrics/],
     ['bad project', `${SECRET}=../etc:read`, /entry 1: the project must be/],
     ['short key', 'short=proj:read', /entry 1 \(project proj\): the key is shorter than 16/],
     ['key with a space', 'has a space in it 0123=proj:read', /must not contain spaces/],

@@ -9,22 +9,23 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { API_KEYS, KEYS, bearer } from './support/keys.js';
 import { ROUTES, rowFor, type Access, type RouteRow } from './support/route-table.js';
 
-type Caller = 'none' | 'bad' | 'ingest' | 'read' | 'admin';
+type Caller = 'none' | 'bad' | 'ingest' | 'read' | 'admin' | 'metrics';
 const CALLERS: Record<Caller, Record<string, string>> = {
   none: {},
   bad: bearer('not-a-key-0123456789abcdef'),
   ingest: bearer(KEYS.aIngest),
   read: bearer(KEYS.aRead),
   admin: bearer(KEYS.admin),
+  metrics: bearer(KEYS.metrics),
 };
 
 /** The status class each access level gives each caller. */
 const EXPECT: Record<Access, Record<Caller, 'ok' | 401 | 403>> = {
-  public: { none: 'ok', bad: 'ok', ingest: 'ok', read: 'ok', admin: 'ok' },
-  session: { none: 'ok', bad: 'ok', ingest: 'ok', read: 'ok', admin: 'ok' },
-  ingest: { none: 401, bad: 401, ingest: 'ok', read: 403, admin: 'ok' },
-  read: { none: 401, bad: 401, ingest: 403, read: 'ok', admin: 'ok' },
-  admin: { none: 401, bad: 401, ingest: 403, read: 403, admin: 'ok' },
+  public: { none: 'ok', bad: 'ok', ingest: 'ok', read: 'ok', admin: 'ok', metrics: 'ok' },
+  session: { none: 'ok', bad: 'ok', ingest: 'ok', read: 'ok', admin: 'ok', metrics: 'ok' },
+  ingest: { none: 401, bad: 401, ingest: 'ok', read: 403, admin: 'ok', metrics: 403 },
+  read: { none: 401, bad: 401, ingest: 403, read: 'ok', admin: 'ok', metrics: 403 },
+  metrics: { none: 401, bad: 401, ingest: 403, read: 403, admin: 'ok', metrics: 'ok' },
 };
 
 async function call(url: string, row: RouteRow, headers: Record<string, string>, query = '') {
@@ -76,7 +77,7 @@ describe('auth on every route', () => {
         expect(r.status, r.text).toBeLessThan(500);
       } else {
         expect(r.status, r.text).toBe(want);
-        expect(JSON.parse(r.text).error).toMatch(want === 401 ? /API key/ : /role|admin/);
+        expect(JSON.parse(r.text).error).toMatch(want === 401 ? /API key/ : /has the \w+ role/);
         if (want === 401) expect(r.headers.get('www-authenticate')).toBe('Bearer');
       }
       expect(r.text).not.toContain(KEYS.admin);
@@ -117,6 +118,7 @@ describe('auth on every route', () => {
     ['a read key', '', bearer(KEYS.aRead), 101],
     ['a read ?token=', `?token=${KEYS.aRead}`, {}, 101],
     ['an admin key', '', bearer(KEYS.admin), 101],
+    ['a metrics key', '', bearer(KEYS.metrics), 403],
   ])('WebSocket upgrade with %s → %i', async (_n, query, headers, want) => {
     expect(await upgrade(s.url, query, headers)).toBe(want);
   });

@@ -59,7 +59,7 @@ describe.each(TARGETS)('start-up guards (%s)', (target) => {
     writeFileSync(file, `${KEY}=p:owner\n`);
     const broken = await runAuren(target, [...base(), '--api-keys-file', file]);
     expect(broken.code).not.toBe(0);
-    expect(broken.stderr).toMatch(/API key entry 1: the role must be ingest, read or admin/);
+    expect(broken.stderr).toMatch(/API key entry 1: the role must be ingest, read, admin or metrics/);
     expect(broken.stderr + broken.stdout).not.toContain(KEY);
   });
 

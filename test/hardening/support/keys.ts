@@ -5,6 +5,7 @@ export const KEYS = {
   bIngest: 'b-ingest-0123456789abcdef',
   bRead: 'b-read-0123456789abcdef01',
   admin: 'admin-0123456789abcdef012',
+  metrics: 'metrics-0123456789abcdef01',
 } as const;
 
 export type KeyName = keyof typeof KEYS;
@@ -12,6 +13,6 @@ export type KeyName = keyof typeof KEYS;
 /** The `AUREN_API_KEYS` / `--api-keys` value for KEYS. */
 export const API_KEYS =
   `${KEYS.aIngest}=proj-a:ingest,${KEYS.aRead}=proj-a:read,${KEYS.bIngest}=proj-b:ingest,` +
-  `${KEYS.bRead}=proj-b:read,${KEYS.admin}=ops:admin`;
+  `${KEYS.bRead}=proj-b:read,${KEYS.admin}=ops:admin,${KEYS.metrics}=ops:metrics`;
 
 export const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });

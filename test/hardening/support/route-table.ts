@@ -2,7 +2,7 @@
  * Every HTTP route of the product and who may use it. auth-routes.test.ts checks each row with each
  * key, and fails when the app has a route that is missing here: a new route must say who may call it.
  */
-export type Access = 'public' | 'ingest' | 'read' | 'admin' | 'session';
+export type Access = 'public' | 'ingest' | 'read' | 'metrics' | 'session';
 
 export interface RouteRow {
   method: 'GET' | 'POST';
@@ -21,9 +21,11 @@ const OTLP = JSON.stringify({ resourceSpans: [] });
 export const ROUTES: RouteRow[] = [
   { method: 'GET', pattern: '/healthz', path: '/healthz', access: 'public' },
   { method: 'GET', pattern: '/readyz', path: '/readyz', access: 'public' },
-  { method: 'GET', pattern: '/metrics', path: '/metrics', access: 'admin' },
+  { method: 'GET', pattern: '/metrics', path: '/metrics', access: 'metrics' },
   { method: 'POST', pattern: '/v1/events', path: '/v1/events', access: 'ingest', headers: { 'content-type': 'application/json' }, body: EVENT },
   { method: 'POST', pattern: '/v1/traces', path: '/v1/traces', access: 'ingest', headers: { 'content-type': 'application/json' }, body: OTLP },
+  { method: 'POST', pattern: '/v1/metrics', path: '/v1/metrics', access: 'ingest', headers: { 'content-type': 'application/json' }, body: '{"resourceMetrics":[]}' },
+  { method: 'POST', pattern: '/v1/logs', path: '/v1/logs', access: 'ingest', headers: { 'content-type': 'application/json' }, body: '{"resourceLogs":[]}' },
   { method: 'GET', pattern: '/v1/stream', path: '/v1/stream', access: 'read', headers: { accept: 'text/event-stream' } },
   { method: 'GET', pattern: '/v1/dashboards/reasoning', path: '/v1/dashboards/reasoning', access: 'read' },
   { method: 'GET', pattern: '/v1/dashboards/reasoning/:trace_id', path: '/v1/dashboards/reasoning/t-1', access: 'read' },

@@ -1,6 +1,8 @@
 /**
- * Schema migrations, shipped in the binary as SQL. Forward only: each step runs once, in order, and
- * `PRAGMA user_version` records how far a database has come.
+ * Schema migrations, shipped in the binary as SQL. Forward only: each step runs once, in its own
+ * transaction. Areas own version ranges (core 1–9, dashboards 10–19, archive 20–29, …), so the
+ * applied set is recorded per version in `schema_migrations` — a high-water mark would skip a later
+ * migration numbered below one applied earlier. `PRAGMA user_version` mirrors the highest applied.
  */
 import type { SqliteDatabase } from '../../runtime/types.js';
 
@@ -18,20 +20,25 @@ export function registerMigration(m: Migration): void {
   migrations.sort((a, b) => a.version - b.version);
 }
 
+/** Applies every registered migration the database lacks; returns the highest version applied. */
 export function migrate(db: SqliteDatabase): number {
-  const current = (db.prepare('PRAGMA user_version').get<{ user_version: number }>()?.user_version) ?? 0;
-  const known = migrations.at(-1)?.version ?? 0;
-  if (current > known) {
-    throw new Error(`the database is at schema version ${current}, newer than this build knows (${known}); run the newer auren or restore a backup`);
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all<{ version: number }>().map((r) => r.version));
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...applied].filter((v) => !known.has(v));
+  if (unknown.length) {
+    throw new Error(`the database has schema migrations this build does not know (${unknown.join(', ')}): it was written by a newer auren; run that one or restore a backup`);
   }
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.exec(`PRAGMA user_version = ${m.version}`);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+      db.exec(`PRAGMA user_version = ${Math.max(m.version, ...applied)}`);
     });
+    applied.add(m.version);
   }
-  return known;
+  return Math.max(0, ...applied);
 }
 
 registerMigration({

@@ -16,9 +16,8 @@ export interface ChainAgg {
   cost: number;
   last_type: string;
   last_agent: string | null;
-  /** The latest reasoning text (agent.* steps) and its time. */
-  last_text: string | null;
-  text_ts: number;
+  /** The latest agent.* event with data (its text is the chain's latest thought). */
+  text_seq: number | null;
   keep_until: number;
   /** This batch's steps of the chain, in seq order. */
   steps: StepTuple[];
@@ -44,7 +43,7 @@ export interface AgentAgg {
 export function newChain(project: string, trace: string, ts: number, type: string): ChainAgg {
   return {
     project, trace, session: null, first_ts: ts, last_ts: ts, events: 0, conf_sum: 0, conf_n: 0, handoffs: 0, errors: 0, cost: 0,
-    last_type: type, last_agent: null, last_text: null, text_ts: 0, keep_until: 0, steps: [],
+    last_type: type, last_agent: null, text_seq: null, keep_until: 0, steps: [],
   };
 }
 

@@ -3,14 +3,13 @@
  * `children`), agents, handoffs and biometric context. The tree is built and serialized without
  * recursion (chains may be 100,000 steps deep).
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
-import { events } from '../store/sqlite/schema.js';
 import { latestReadings } from './biometric-query.js';
 import { summarize } from './chain-summary.js';
-import { num, str, summaryOf, type Data } from './event-facts.js';
 import { inProjects, ratio, usd } from './query-util.js';
 import { chainAgents, chains, chainStepPages } from './schema/index.js';
+import { stepDetails } from './step-details.js';
 import { fromTuple, type Step, type StepTuple } from './step-page.js';
 import { buildTree, treeJson } from './step-tree.js';
 import { iso } from './time.js';
@@ -29,7 +28,7 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
     .get();
   if (!chain) return undefined;
   const rows = readSteps(db, chain.project, traceId, limit);
-  const details = eventDetails(db, rows);
+  const details = stepDetails(db, rows.map((r) => r.seq));
   // Siblings in the order they happened, whatever order they arrived in.
   rows.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
   const tree = buildTree(rows);
@@ -58,7 +57,10 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
       last_ts: iso(a.last_ts),
       ...(agentReadings.has(a.agent_id) ? { biometrics: agentReadings.get(a.agent_id) } : {}),
     })),
-    handoffs: rows.filter((r) => r.to_agent !== null).map((r) => ({ seq: r.seq, ts: iso(r.ts), from_agent: r.agent_id, to_agent: r.to_agent })),
+    handoffs: rows.flatMap((r) => {
+      const d = details.get(r.seq);
+      return d?.to_agent !== undefined ? [{ seq: r.seq, ts: iso(r.ts), from_agent: d.agent_id ?? null, to_agent: d.to_agent }] : [];
+    }),
     biometrics: sessionReadings ?? {},
     total_steps: chain.events,
     returned_steps: rows.length,
@@ -72,12 +74,8 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
   const steps = treeJson(tree, (i) => {
     const r = rows[i];
     const node: Record<string, unknown> = { seq: r.seq, ts: iso(r.ts), type: r.type };
-    if (r.agent_id !== null) node.agent_id = r.agent_id;
     if (r.span_id !== null) node.span_id = r.span_id;
     if (r.parent_span_id !== null) node.parent_span_id = r.parent_span_id;
-    if (r.confidence !== null) node.confidence = r.confidence;
-    if (r.cost_usd !== null) node.cost_usd = r.cost_usd;
-    if (r.to_agent !== null) node.to_agent = r.to_agent;
     const more = details.get(r.seq);
     if (more) Object.assign(node, more);
     if (tree.missingParent.has(i)) {
@@ -93,42 +91,6 @@ export function chainDetailJson(db: SqliteDatabase, projects: string[], traceId:
   return `${JSON.stringify(head).slice(0, -1)},"steps":${steps}}`;
 }
 
-const DETAIL_CHUNK = 500;
-
-/**
- * Model, one-line text, status and duration of each step, read from the stored events by seq (an
- * event already swept by retention simply adds nothing).
- */
-function eventDetails(db: SqliteDatabase, steps: Step[]): Map<number, Record<string, unknown>> {
-  const out = new Map<number, Record<string, unknown>>();
-  for (let i = 0; i < steps.length; i += DETAIL_CHUNK) {
-    const seqs = steps.slice(i, i + DETAIL_CHUNK).map((s) => s.seq);
-    const rows = db.orm.select({ seq: events.seq, model: events.model, data: events.data }).from(events).where(inArray(events.seq, seqs)).all();
-    for (const r of rows) {
-      const d = parse(r.data);
-      const more: Record<string, unknown> = {};
-      if (r.model !== null) more.model = r.model;
-      const text = summaryOf(d);
-      if (text !== null) more.text = text;
-      const status = str(d, 'status', 32);
-      if (status !== undefined) more.status = status;
-      const duration = num(d, 'duration_ms') ?? num(d, 'latency_ms');
-      if (duration !== undefined) more.duration_ms = duration;
-      out.set(r.seq, more);
-    }
-  }
-  return out;
-}
-
-function parse(json: string | null): Data {
-  if (json === null) return undefined;
-  try {
-    const v: unknown = JSON.parse(json);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The chain's first `limit` steps by arrival (seq), from its pages. */
 function readSteps(db: SqliteDatabase, project: string, traceId: string, limit: number): Step[] {

@@ -31,14 +31,14 @@ export class ChainStore {
       RETURNING steps + handoffs_in AS touches`);
     this.upsertChain = db.prepare(`
       INSERT INTO chains (project, trace_id, session_id, first_ts, last_ts, events, conf_sum, conf_n, handoffs, errors, cost_usd,
-        status, ended_ts, last_type, last_agent, last_text, keep_until)
+        status, ended_ts, last_type, last_agent, text_seq, keep_until)
       VALUES (?,?,?,?,?,?,?,?,?,?,?,'running',NULL,?,?,?,?)
       ON CONFLICT (project, trace_id) DO UPDATE SET
         session_id = COALESCE(chains.session_id, excluded.session_id),
         first_ts = MIN(chains.first_ts, excluded.first_ts),
         last_type = CASE WHEN excluded.last_ts >= chains.last_ts THEN excluded.last_type ELSE chains.last_type END,
         last_agent = CASE WHEN excluded.last_ts >= chains.last_ts THEN excluded.last_agent ELSE chains.last_agent END,
-        last_text = COALESCE(excluded.last_text, chains.last_text),
+        text_seq = MAX(COALESCE(chains.text_seq, 0), COALESCE(excluded.text_seq, 0)),
         last_ts = MAX(chains.last_ts, excluded.last_ts),
         events = chains.events + excluded.events,
         conf_sum = chains.conf_sum + excluded.conf_sum,
@@ -69,7 +69,7 @@ export class ChainStore {
       const before = c.terminal ? this.readStatus.get<{ status: string; ended_ts: number | null }>(c.project, c.trace) : undefined;
       const r = this.upsertChain.get<{ events: number }>(
         c.project, c.trace, c.session, c.first_ts, c.last_ts, c.events, c.conf_sum, c.conf_n, c.handoffs, c.errors, c.cost,
-        c.last_type, c.last_agent, c.last_text, c.keep_until,
+        c.last_type, c.last_agent, c.text_seq, c.keep_until,
       );
       if (r && r.events === c.events) hourly.bump([c.project, hourOf(c.first_ts), ''], 'chains', 1);
       if (!c.terminal) continue;

@@ -1,12 +1,25 @@
 /** The JSON of a chain as listed in the reasoning dashboard (one row of `active_chains`). */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
+import { events } from '../store/sqlite/schema.js';
 import { latestReadings, type Readings } from './biometric-query.js';
+import { parseData, summaryOf } from './event-facts.js';
 import { ratio, usd } from './query-util.js';
 import { chainAgents, chains } from './schema/index.js';
 import { iso } from './time.js';
 
 export type ChainRow = typeof chains.$inferSelect;
+
+/** The one-line text of each chain's latest thought, read from the log by seq. */
+function latestTexts(db: SqliteDatabase, seqs: number[]): Map<number, string> {
+  const out = new Map<number, string>();
+  if (seqs.length === 0) return out;
+  for (const r of db.orm.select({ seq: events.seq, data: events.data }).from(events).where(inArray(events.seq, seqs)).all()) {
+    const t = summaryOf(parseData(r.data));
+    if (t !== null) out.set(r.seq, t);
+  }
+  return out;
+}
 
 export interface ChainSummary {
   trace_id: string;
@@ -56,6 +69,7 @@ export function summarize(db: SqliteDatabase, rows: ChainRow[], now: number, act
     }
     readings.set(project, latestReadings(db, project, 'session', list.flatMap((r) => (r.session_id ? [r.session_id] : []))));
   }
+  const texts = latestTexts(db, rows.flatMap((r) => (r.text_seq !== null ? [r.text_seq] : [])));
   return rows.map((r) => {
     const s: ChainSummary = {
       trace_id: r.trace_id,
@@ -74,7 +88,7 @@ export function summarize(db: SqliteDatabase, rows: ChainRow[], now: number, act
       ended_ts: r.ended_ts === null ? null : iso(r.ended_ts),
       duration_ms: r.last_ts - r.first_ts,
       last_step: { type: r.last_type, agent_id: r.last_agent },
-      last_text: r.last_text,
+      last_text: r.text_seq !== null ? (texts.get(r.text_seq) ?? null) : null,
     };
     const b = r.session_id ? readings.get(r.project)?.get(r.session_id) : undefined;
     if (b) s.biometrics = b;

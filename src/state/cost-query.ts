@@ -1,13 +1,13 @@
 /**
  * GET /v1/dashboards/cost: spend in a window from the hourly rollups — totals, by model, by agent,
- * per hour, cache-hit rate, handoff costs and the most expensive sessions.
+ * per hour, cache-hit rate and handoff costs.
  */
-import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { echoFilters, type DashboardFilters } from './filters.js';
 import { handoffCosts, type HandoffCosts } from './handoff-query.js';
 import { inProjects, orNull, ratio, usd } from './query-util.js';
-import { costHourly, costSessionHourly, costSessions } from './schema/index.js';
+import { costHourly, costSessionHourly } from './schema/index.js';
 import { HOUR_MS, hourOf, iso } from './time.js';
 
 type UsageTable = typeof costHourly | typeof costSessionHourly;
@@ -67,7 +67,6 @@ export interface CostDashboard {
   by_model: (ReturnType<typeof usageJson> & { model: string | null; priced: boolean })[];
   by_agent: (ReturnType<typeof usageJson> & { agent_id: string | null })[];
   hourly: (ReturnType<typeof usageJson> & { hour: string })[];
-  top_sessions: { session_id: string; cost_usd: number; calls: number; first_ts: string; last_ts: string }[];
   handoffs: HandoffCosts;
 }
 
@@ -103,7 +102,6 @@ export function costDashboard(db: SqliteDatabase, projects: string[], f: Dashboa
     by_model: models.map((m) => ({ model: orNull(m.model), ...usageJson(m), priced: m.unpriced_calls === 0 })).sort(byCost),
     by_agent: agents.map((a) => ({ agent_id: orNull(a.agent_id), ...usageJson(a) })).sort(byCost),
     hourly: denseHours(hours, f.since, now),
-    top_sessions: topSessions(db, projects, f),
     handoffs: handoffCosts(db, projects, f),
   };
 }
@@ -118,17 +116,3 @@ function denseHours(rows: (UsageSums & { hour: number })[], since: number, now: 
   return out;
 }
 
-/** The costliest sessions active in the window (lifetime totals; agent and model filters do not apply). */
-function topSessions(db: SqliteDatabase, projects: string[], f: DashboardFilters): CostDashboard['top_sessions'] {
-  const s = costSessions;
-  const conds = [inProjects(s.project, projects), gte(s.last_ts, f.since)];
-  if (f.session !== undefined) conds.push(eq(s.session_id, f.session));
-  return db.orm
-    .select()
-    .from(s)
-    .where(and(...conds))
-    .orderBy(desc(s.cost_usd))
-    .limit(10)
-    .all()
-    .map((r) => ({ session_id: r.session_id, cost_usd: usd(r.cost_usd), calls: r.calls, first_ts: iso(r.first_ts), last_ts: iso(r.last_ts) }));
-}

@@ -1,9 +1,6 @@
-/**
- * Folds cost events (usage or cost_usd) into the hourly cost rollups — by agent × model, and by
- * session — and into per-session lifetime totals.
- */
-import type { StoredEvent, Tier } from '../core/event.js';
-import type { SqliteDatabase, SqlStatement } from '../runtime/types.js';
+/** Folds cost events (usage or cost_usd) into the hourly cost rollups: by agent × model, and by session. */
+import type { StoredEvent } from '../core/event.js';
+import type { SqliteDatabase } from '../runtime/types.js';
 import { isCostEvent } from './event-facts.js';
 import { Rollup } from './rollup.js';
 import { hourOf } from './time.js';
@@ -25,29 +22,13 @@ function addUsage(r: number[], e: StoredEvent, cost: number): void {
   r[7] += cost;
 }
 
-interface SessionAgg {
-  project: string;
-  session: string;
-  first: number;
-  last: number;
-  calls: number;
-  cost: number;
-  keep: number;
-}
-
 export class CostWriter {
   private readonly hourly: Rollup;
   private readonly sessionHourly: Rollup;
-  private readonly sessions = new Map<string, SessionAgg>();
-  private readonly upsertSession: SqlStatement;
 
-  constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>) {
+  constructor(db: SqliteDatabase) {
     this.hourly = new Rollup(db, 'cost_hourly', ['project', 'hour', 'agent_id', 'model'], USAGE_SUMS);
-    this.sessionHourly = new Rollup(db, 'cost_session_hourly', ['project', 'session_id', 'hour', 'agent_id', 'model'], USAGE_SUMS);
-    this.upsertSession = db.prepare(`INSERT INTO cost_sessions (project, session_id, first_ts, last_ts, calls, cost_usd, keep_until) VALUES (?,?,?,?,?,?,?)
-      ON CONFLICT (project, session_id) DO UPDATE SET first_ts = MIN(cost_sessions.first_ts, excluded.first_ts),
-        last_ts = MAX(cost_sessions.last_ts, excluded.last_ts), calls = cost_sessions.calls + excluded.calls,
-        cost_usd = cost_sessions.cost_usd + excluded.cost_usd, keep_until = MAX(cost_sessions.keep_until, excluded.keep_until)`);
+    this.sessionHourly = new Rollup(db, 'cost_session_hourly', ['project', 'hour', 'session_id', 'agent_id', 'model'], USAGE_SUMS);
   }
 
   add(e: StoredEvent): void {
@@ -59,32 +40,16 @@ export class CostWriter {
     const model = e.model ?? '';
     addUsage(this.hourly.row(`${p}\u0000${hour}\u0000${agent}\u0000${model}`, p, hour, agent, model), e, cost);
     const session = e.session_id;
-    if (session === undefined) return;
-    addUsage(this.sessionHourly.row(`${p}\u0000${session}\u0000${hour}\u0000${agent}\u0000${model}`, p, session, hour, agent, model), e, cost);
-    const k = `${p}\u0000${session}`;
-    const keep = e.received_at + this.retention[e.tier];
-    const s = this.sessions.get(k);
-    if (!s) {
-      this.sessions.set(k, { project: e.project, session, first: e.ts, last: e.ts, calls: 1, cost, keep });
-      return;
-    }
-    s.first = Math.min(s.first, e.ts);
-    s.last = Math.max(s.last, e.ts);
-    s.calls++;
-    s.cost += cost;
-    s.keep = Math.max(s.keep, keep);
+    if (session !== undefined) addUsage(this.sessionHourly.row(`${p}\u0000${hour}\u0000${session}\u0000${agent}\u0000${model}`, p, hour, session, agent, model), e, cost);
   }
 
   flush(): void {
     this.hourly.flush();
     this.sessionHourly.flush();
-    for (const s of this.sessions.values()) this.upsertSession.run(s.project, s.session, s.first, s.last, s.calls, s.cost, s.keep);
-    this.sessions.clear();
   }
 
   reset(): void {
     this.hourly.clear();
     this.sessionHourly.clear();
-    this.sessions.clear();
   }
 }

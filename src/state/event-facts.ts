@@ -6,14 +6,17 @@ import { eventData, type StoredEvent } from '../core/event.js';
 
 export type Data = Record<string, unknown> | undefined;
 
-const LOOKED_INTO = /^(agent|memory|hypothesis|knowledge|biometric)\./;
+const ALWAYS = /^(memory|hypothesis|knowledge|biometric)\.|^agent\.handoff$/;
 
 /**
- * Parses `data` only for the types whose data a dashboard reads (status, to_agent, memory_type,
- * metric…); an llm.call's prompt preview is never parsed on the hot path.
+ * Parses `data` only where a dashboard reads it on the hot path: learning and context types, the
+ * handoff's to_agent, and an agent step's status (only when the text mentions one). Step text is
+ * read when a chain is shown, never here.
  */
 export function dataFor(e: StoredEvent): Data {
-  if (e.data_json === undefined || !LOOKED_INTO.test(e.type)) return undefined;
+  const json = e.data_json;
+  if (json === undefined) return undefined;
+  if (!ALWAYS.test(e.type) && !(e.type.startsWith('agent.') && (json.includes('"status"') || json.includes('"final"')))) return undefined;
   try {
     return eventData(e);
   } catch {
@@ -51,4 +54,15 @@ export function num(d: Data, field: string): number | undefined {
 /** Cost events: anything with usage or a cost (mostly llm.call). */
 export function isCostEvent(e: StoredEvent): boolean {
   return e.usage !== undefined || typeof e.cost_usd === 'number';
+}
+
+/** Parses stored `data` text (as read back from the log), or undefined. */
+export function parseData(json: string | null | undefined): Data {
+  if (json === null || json === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -22,6 +22,8 @@ export interface HandoffCosts {
   count: number;
   cost_usd: number;
   by_pair: HandoffPair[];
+  /** Handoff costs are kept per agent pair, not per model: a model filter does not narrow them. */
+  ignored_filters?: string[];
 }
 
 export function handoffCosts(db: SqliteDatabase, projects: string[], f: DashboardFilters): HandoffCosts {
@@ -31,6 +33,7 @@ export function handoffCosts(db: SqliteDatabase, projects: string[], f: Dashboar
     count: pairs.reduce((n, p) => n + p.handoffs, 0),
     cost_usd: usd(pairs.reduce((n, p) => n + p.cost_usd, 0)),
     by_pair: pairs.slice(0, 50),
+    ...(f.model !== undefined ? { ignored_filters: ['model'] } : {}),
   };
 }
 
@@ -38,16 +41,8 @@ function windowPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters
   const h = handoffHourly;
   const conds: (SQL | undefined)[] = [inProjects(h.project, projects), gte(h.hour, f.since)];
   if (f.agent !== undefined) conds.push(or(eq(h.from_agent, f.agent), eq(h.to_agent, f.agent)));
-  // With a model filter, handoffs still count every handoff; calls and cost only that model's.
-  const mine = f.model !== undefined ? sql`${h.model} = ${f.model}` : sql`1`;
   return db.orm
-    .select({
-      from_agent: h.from_agent,
-      to_agent: h.to_agent,
-      handoffs: sql<number>`total(${h.handoffs})`,
-      calls: sql<number>`total(CASE WHEN ${mine} THEN ${h.calls} ELSE 0 END)`,
-      cost_usd: sql<number>`total(CASE WHEN ${mine} THEN ${h.cost_usd} ELSE 0 END)`,
-    })
+    .select({ from_agent: h.from_agent, to_agent: h.to_agent, handoffs: sql<number>`total(${h.handoffs})`, calls: sql<number>`total(${h.calls})`, cost_usd: sql<number>`total(${h.cost_usd})` })
     .from(h)
     .where(and(...conds))
     .groupBy(h.from_agent, h.to_agent)

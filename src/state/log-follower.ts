@@ -39,7 +39,8 @@ export class LogFollower {
   private readonly maxQueued: number;
 
   constructor(private readonly o: FollowerOptions) {
-    this.chunk = o.chunk ?? 5000;
+    // Big transactions: a batch's rollup rows are written once however many events touch them.
+    this.chunk = o.chunk ?? 20_000;
     this.maxQueued = o.maxQueued ?? 200_000;
     this.watermark = o.db.prepare('SELECT seq FROM state_watermark WHERE id = 1').get<{ seq: number }>()?.seq ?? 0;
     this.saveWatermark = o.db.prepare('UPDATE state_watermark SET seq = ? WHERE id = 1');

@@ -82,3 +82,45 @@ registerMigration({
     DROP TABLE IF EXISTS chain_steps;
   `,
 });
+
+// Version 12: time-local keys and no secondary index on columns that change each batch, so one
+// applied batch dirties few pages (rowid tables for chains, their agents and step pages; session
+// rollups keyed hour first). State is derived data: the tables are rebuilt from the log.
+registerMigration({
+  version: 12,
+  sql: `
+    DROP TABLE IF EXISTS cost_sessions;
+    DROP TABLE IF EXISTS cost_session_hourly;
+    DROP TABLE IF EXISTS handoff_hourly;
+    DROP TABLE IF EXISTS chains;
+    DROP TABLE IF EXISTS chain_agents;
+    DROP TABLE IF EXISTS chain_step_pages;
+    DELETE FROM cost_hourly; DELETE FROM chain_hourly; DELETE FROM learning_hourly; DELETE FROM learning_totals;
+    DELETE FROM hypotheses; DELETE FROM agents; DELETE FROM biometrics; DELETE FROM state_projects;
+    UPDATE state_watermark SET seq = 0;
+
+    CREATE TABLE cost_session_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, session_id TEXT NOT NULL,
+      agent_id TEXT NOT NULL, model TEXT NOT NULL, ${USAGE},
+      PRIMARY KEY (project, hour, session_id, agent_id, model)) WITHOUT ROWID;
+    CREATE INDEX cost_session_hourly_session ON cost_session_hourly (project, session_id, hour);
+    CREATE TABLE handoff_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, from_agent TEXT NOT NULL,
+      to_agent TEXT NOT NULL, handoffs INTEGER NOT NULL, calls INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      PRIMARY KEY (project, hour, from_agent, to_agent)) WITHOUT ROWID;
+
+    CREATE TABLE chains (project TEXT NOT NULL, trace_id TEXT NOT NULL, session_id TEXT, first_ts INTEGER NOT NULL,
+      last_ts INTEGER NOT NULL, events INTEGER NOT NULL, conf_sum REAL NOT NULL, conf_n INTEGER NOT NULL,
+      handoffs INTEGER NOT NULL, errors INTEGER NOT NULL, cost_usd REAL NOT NULL, status TEXT NOT NULL, ended_ts INTEGER,
+      last_type TEXT NOT NULL, last_agent TEXT, text_seq INTEGER, keep_until INTEGER NOT NULL,
+      PRIMARY KEY (project, trace_id));
+    CREATE INDEX chains_last ON chains (project, last_ts);
+    CREATE INDEX chains_ended ON chains (project, ended_ts) WHERE ended_ts IS NOT NULL;
+    CREATE INDEX chains_session ON chains (project, session_id) WHERE session_id IS NOT NULL;
+    CREATE INDEX chains_keep ON chains (keep_until);
+    CREATE TABLE chain_agents (project TEXT NOT NULL, trace_id TEXT NOT NULL, agent_id TEXT NOT NULL, handed_from TEXT,
+      handoffs_in INTEGER NOT NULL, steps INTEGER NOT NULL, conf_sum REAL NOT NULL, conf_n INTEGER NOT NULL,
+      first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, cost_usd REAL NOT NULL, handoff_cost_usd REAL NOT NULL,
+      PRIMARY KEY (project, trace_id, agent_id));
+    CREATE TABLE chain_step_pages (project TEXT NOT NULL, trace_id TEXT NOT NULL, first_seq INTEGER NOT NULL,
+      steps TEXT NOT NULL, PRIMARY KEY (project, trace_id, first_seq));
+  `,
+});

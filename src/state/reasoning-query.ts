@@ -110,7 +110,7 @@ function handoffPairs(db: SqliteDatabase, projects: string[], f: DashboardFilter
       .sort((a, b) => b.count - a.count);
   }
   const h = handoffHourly;
-  const conds: (SQL | undefined)[] = [inProjects(h.project, projects), gte(h.hour, f.since), eq(h.model, '')];
+  const conds: (SQL | undefined)[] = [inProjects(h.project, projects), gte(h.hour, f.since)];
   if (f.agent !== undefined) conds.push(or(eq(h.from_agent, f.agent), eq(h.to_agent, f.agent)));
   return db.orm
     .select({ from_agent: h.from_agent, to_agent: h.to_agent, count: sql<number>`total(${h.handoffs})` })

@@ -6,7 +6,7 @@ import type { StoredEvent, Tier } from '../core/event.js';
 import type { SqliteDatabase, SqlStatement } from '../runtime/types.js';
 import { newAgent, newChain, type AgentAgg, type ChainAgg } from './chain-agg.js';
 import { isErrorEvent, terminalStatus } from './chain-status.js';
-import { isCostEvent, str, summaryOf, type Data } from './event-facts.js';
+import { isCostEvent, str, type Data } from './event-facts.js';
 import { Rollup } from './rollup.js';
 import { ChainStore } from './chain-store.js';
 import { hourOf } from './time.js';
@@ -37,7 +37,7 @@ export class ReasoningWriter {
   constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>) {
     this.store = new ChainStore(db);
     this.hourly = new Rollup(db, 'chain_hourly', ['project', 'hour', 'agent_id'], CHAIN_HOURLY_SUMS);
-    this.handoffs = new Rollup(db, 'handoff_hourly', ['project', 'hour', 'from_agent', 'to_agent', 'model'], ['handoffs', 'calls', 'cost_usd']);
+    this.handoffs = new Rollup(db, 'handoff_hourly', ['project', 'hour', 'from_agent', 'to_agent'], ['handoffs', 'calls', 'cost_usd']);
     this.insertPage = db.prepare('INSERT INTO chain_step_pages (project, trace_id, first_seq, steps) VALUES (?,?,?,?)');
     this.readHandedFrom = db.prepare('SELECT handed_from FROM chain_agents WHERE project = ? AND trace_id = ? AND agent_id = ?');
   }
@@ -49,7 +49,7 @@ export class ReasoningWriter {
     const to = e.type === 'agent.handoff' ? str(d, 'to_agent') : undefined;
     const from = agent ?? '';
     if (to !== undefined) {
-      this.handoffs.bump([p, hour, from, to, ''], 'handoffs', 1);
+      this.handoffs.bump([p, hour, from, to], 'handoffs', 1);
       this.hourly.bump([p, hour, ''], 'handoffs_out', 1);
       if (agent !== undefined) this.hourly.bump([p, hour, agent], 'handoffs_out', 1);
       this.hourly.bump([p, hour, to], 'handoffs_in', 1);
@@ -61,7 +61,6 @@ export class ReasoningWriter {
     const error = status === undefined && isErrorEvent(e.type) ? 1 : 0;
     const conf = e.confidence;
     const cost = typeof e.cost_usd === 'number' ? e.cost_usd : 0;
-    const text = summaryOf(d);
     const chain = this.chain(p, trace, e.ts, e.type);
     chain.events++;
     chain.errors += error;
@@ -74,17 +73,14 @@ export class ReasoningWriter {
       chain.last_type = e.type;
       chain.last_agent = agent ?? null;
     }
-    if (text !== null && e.ts >= chain.text_ts) {
-      chain.text_ts = e.ts;
-      chain.last_text = text;
-    }
+    if (e.data_json !== undefined && e.type.startsWith('agent.')) chain.text_seq = e.seq;
     if (conf !== undefined) {
       chain.conf_sum += conf;
       chain.conf_n++;
     }
     if (status !== undefined && (chain.terminal === undefined || e.ts >= chain.terminal.ts)) chain.terminal = { status, ts: e.ts };
 
-    chain.steps.push([e.seq, e.ts, e.type, agent ?? null, e.span_id ?? null, e.parent_span_id ?? null, conf ?? null, typeof e.cost_usd === 'number' ? e.cost_usd : null, to ?? null]);
+    chain.steps.push([e.seq, e.ts, e.type, e.span_id ?? null, e.parent_span_id ?? null]);
     addStep(this.hourly.row(`${p}\u0000${hour}\u0000`, p, hour, ''), conf, error);
 
     if (agent !== undefined) {
@@ -123,7 +119,7 @@ export class ReasoningWriter {
       from = this.lookupHandedFrom(e.project, trace, receiver);
       if (from === null) return;
     }
-    this.handoffs.add([e.project, hour, from, receiver, e.model ?? ''], [0, 1, cost]);
+    this.handoffs.add([e.project, hour, from, receiver], [0, 1, cost]);
     this.agent(e.project, trace, receiver, e.ts).handoff_cost += cost;
   }
 

@@ -1,12 +1,12 @@
 /**
  * Keeps the state tables bounded. Detail (chains with their steps and agents, hypotheses,
- * readings, sessions) goes when its keep_until passes — the per-tier retention of the events that
+ * readings) goes when its keep_until passes — the per-tier retention of the events that
  * made it. Hourly rollups stay 90 days, so dashboard totals do not drop when the hot store sweeps.
  * Deletes run in small chunks with a yield between them, so ingest never waits long.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
-import type { SqliteDatabase } from '../runtime/types.js';
+import type { SqliteDatabase, SqlStatement, SqlValue } from '../runtime/types.js';
 import { sleep } from './sleep.js';
 
 export const ROLLUP_KEEP_MS = 90 * 86_400_000;
@@ -39,30 +39,38 @@ export class StateRetention {
       if (batch.length < CHAIN_CHUNK) break;
       await yieldNow();
     }
-    const sessionHourCutoff = now - this.maxRetentionMs;
-    const rollupCutoff = now - ROLLUP_KEEP_MS;
-    const plans: [string, number][] = [
-      ['DELETE FROM hypotheses WHERE rowid IN (SELECT rowid FROM hypotheses WHERE keep_until < ? LIMIT ?)', now],
-      ['DELETE FROM biometrics WHERE (project, subject, subject_id, metric) IN (SELECT project, subject, subject_id, metric FROM biometrics WHERE keep_until < ? LIMIT ?)', now],
-      ['DELETE FROM agents WHERE (project, agent_id) IN (SELECT project, agent_id FROM agents WHERE keep_until < ? LIMIT ?)', now],
-      ['DELETE FROM cost_sessions WHERE (project, session_id) IN (SELECT project, session_id FROM cost_sessions WHERE keep_until < ? LIMIT ?)', now],
-      ['DELETE FROM cost_session_hourly WHERE (project, session_id, hour, agent_id, model) IN (SELECT project, session_id, hour, agent_id, model FROM cost_session_hourly WHERE hour < ? LIMIT ?)', sessionHourCutoff],
-      ['DELETE FROM cost_hourly WHERE (project, hour, agent_id, model) IN (SELECT project, hour, agent_id, model FROM cost_hourly WHERE hour < ? LIMIT ?)', rollupCutoff],
-      ['DELETE FROM handoff_hourly WHERE (project, hour, from_agent, to_agent, model) IN (SELECT project, hour, from_agent, to_agent, model FROM handoff_hourly WHERE hour < ? LIMIT ?)', rollupCutoff],
-      ['DELETE FROM chain_hourly WHERE (project, hour, agent_id) IN (SELECT project, hour, agent_id FROM chain_hourly WHERE hour < ? LIMIT ?)', rollupCutoff],
-      ['DELETE FROM learning_hourly WHERE (project, hour, agent_id, kind, subtype) IN (SELECT project, hour, agent_id, kind, subtype FROM learning_hourly WHERE hour < ? LIMIT ?)', rollupCutoff],
+    const byKeep: string[] = [
+      'DELETE FROM hypotheses WHERE rowid IN (SELECT rowid FROM hypotheses WHERE keep_until < ? LIMIT ?)',
+      'DELETE FROM biometrics WHERE (project, subject, subject_id, metric) IN (SELECT project, subject, subject_id, metric FROM biometrics WHERE keep_until < ? LIMIT ?)',
+      'DELETE FROM agents WHERE (project, agent_id) IN (SELECT project, agent_id FROM agents WHERE keep_until < ? LIMIT ?)',
     ];
-    for (const [sql, cutoff] of plans) {
-      const st = this.db.prepare(sql);
-      for (;;) {
-        const n = this.db.transaction(() => st.run(cutoff, ROW_CHUNK).changes);
-        total += n;
-        if (n < ROW_CHUNK) break;
-        await yieldNow();
-      }
+    for (const sql of byKeep) total += await this.chunked(this.db.prepare(sql), [now]);
+    // Hourly tables are keyed (project, hour, …): delete per project along the key.
+    const byHour: [string, string, number][] = [
+      ['cost_session_hourly', 'project, hour, session_id, agent_id, model', now - this.maxRetentionMs],
+      ['cost_hourly', 'project, hour, agent_id, model', now - ROLLUP_KEEP_MS],
+      ['handoff_hourly', 'project, hour, from_agent, to_agent', now - ROLLUP_KEEP_MS],
+      ['chain_hourly', 'project, hour, agent_id', now - ROLLUP_KEEP_MS],
+      ['learning_hourly', 'project, hour, agent_id, kind, subtype', now - ROLLUP_KEEP_MS],
+    ];
+    const projects = this.db.prepare('SELECT project FROM state_projects').all<{ project: string }>().map((r) => r.project);
+    for (const [table, key, cutoff] of byHour) {
+      const st = this.db.prepare(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE project = ? AND hour < ? LIMIT ?)`);
+      for (const p of projects) total += await this.chunked(st, [p, cutoff]);
     }
     this.removed += total;
     return total;
+  }
+
+  /** Runs a `… LIMIT ?` delete until it removes less than a chunk, yielding in between. */
+  private async chunked(st: SqlStatement, params: SqlValue[]): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = this.db.transaction(() => st.run(...params, ROW_CHUNK).changes);
+      total += n;
+      if (n < ROW_CHUNK) return total;
+      await yieldNow();
+    }
   }
 
   async run(signal: AbortSignal, intervalMs = 60_000): Promise<void> {

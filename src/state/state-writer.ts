@@ -26,7 +26,7 @@ export class StateWriter {
 
   constructor(db: SqliteDatabase, retention: Record<Tier, number>) {
     this.addProject = db.prepare('INSERT OR IGNORE INTO state_projects (project) VALUES (?)');
-    this.cost = new CostWriter(db, retention);
+    this.cost = new CostWriter(db);
     this.reasoning = new ReasoningWriter(db, retention);
     this.learning = new LearningWriter(db, retention);
     this.context = new ContextWriter(db, retention);

@@ -23,28 +23,14 @@ export const costSessionHourly = sqliteTable(
   'cost_session_hourly',
   {
     project: text('project').notNull(),
-    session_id: text('session_id').notNull(),
     hour: integer('hour').notNull(),
+    session_id: text('session_id').notNull(),
     agent_id: text('agent_id').notNull(),
     model: text('model').notNull(),
     ...usageColumns(),
   },
-  (t) => [primaryKey({ columns: [t.project, t.session_id, t.hour, t.agent_id, t.model] })],
-);
-
-/** Lifetime totals per session, for the most expensive sessions of a window. */
-export const costSessions = sqliteTable(
-  'cost_sessions',
-  {
-    project: text('project').notNull(),
-    session_id: text('session_id').notNull(),
-    first_ts: integer('first_ts').notNull(),
-    last_ts: integer('last_ts').notNull(),
-    calls: integer('calls').notNull(),
-    cost_usd: real('cost_usd').notNull(),
-    keep_until: integer('keep_until').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.project, t.session_id] })],
+  // Hour first: the rows a batch touches sit together at the end of the tree.
+  (t) => [primaryKey({ columns: [t.project, t.hour, t.session_id, t.agent_id, t.model] })],
 );
 
 /** Handoffs between agents and the cost the receiving agent incurred on the work handed over. */
@@ -55,10 +41,9 @@ export const handoffHourly = sqliteTable(
     hour: integer('hour').notNull(),
     from_agent: text('from_agent').notNull(),
     to_agent: text('to_agent').notNull(),
-    model: text('model').notNull(),
     handoffs: integer('handoffs').notNull(),
     calls: integer('calls').notNull(),
     cost_usd: real('cost_usd').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.project, t.hour, t.from_agent, t.to_agent, t.model] })],
+  (t) => [primaryKey({ columns: [t.project, t.hour, t.from_agent, t.to_agent] })],
 );

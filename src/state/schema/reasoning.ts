@@ -20,7 +20,8 @@ export const chains = sqliteTable(
     ended_ts: integer('ended_ts'),
     last_type: text('last_type').notNull(),
     last_agent: text('last_agent'),
-    last_text: text('last_text'),
+    /** seq of the latest agent.* event with data: its text is read from the log when shown. */
+    text_seq: integer('text_seq'),
     keep_until: integer('keep_until').notNull(),
   },
   (t) => [primaryKey({ columns: [t.project, t.trace_id] })],

@@ -9,8 +9,8 @@ import { renderKpis, renderTable } from '../lib/widgets.js';
 export const DEFAULT_COST_WINDOW = '24h';
 
 export class CostPanel {
-  private readonly hourly = new TimeChart(byId('cost-hourly'), [{ label: 'spend', fill: true, value: (v) => usd(v) }], 150, (v) => usd(v));
-  private readonly cache = new TimeChart(byId('cost-cache'), [{ label: 'cache-hit rate', color: PALETTE[2], fill: true, value: (v) => percent(v) }], 150, (v) => percent(v));
+  private readonly hourly = new TimeChart(byId('cost-hourly'), [{ label: 'spend', bars: true, value: (v) => usd(v) }], 150, (v) => usd(v));
+  private readonly cache = new TimeChart(byId('cost-cache'), [{ label: 'cache-hit rate', color: PALETTE[2], bars: true, value: (v) => percent(v) }], 150, (v) => percent(v));
   private readonly models = new BarChart(byId('cost-models'), 'spend', PALETTE[1], 150, (v) => usd(v));
   private readonly agents = new BarChart(byId('cost-agents'), 'spend', PALETTE[4], 150, (v) => usd(v));
   /** Overall cache-hit rate samples taken as frames arrive, for when the server gives no hourly rate. */

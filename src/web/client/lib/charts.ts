@@ -33,11 +33,15 @@ export interface SeriesSpec {
   value?: (v: number | null) => string;
   fill?: boolean;
   scale?: string;
+  /** Draw as bars (hourly buckets): one active hour stays visible, unlike a line. */
+  bars?: boolean;
 }
 
 /** A line chart over time (x in epoch seconds). */
 export class TimeChart {
   private chart: uPlot | undefined;
+  /** Spacing of the x values: bars drawn from each x need this much room after the last one. */
+  private step = 0;
 
   constructor(
     private readonly el: HTMLElement,
@@ -50,6 +54,9 @@ export class TimeChart {
 
   setData(x: number[], ys: (number | null)[][]): void {
     const data = [x, ...ys] as uPlot.AlignedData;
+    this.step = this.series.some((s) => s.bars) && x.length > 1 ? x[1] - x[0] : 0;
+    // One sample has no time span to draw on (uPlot would spread it over years): wait for a second.
+    if (!this.chart && x.length < 2) return;
     if (this.chart) {
       this.chart.setData(data);
       return;
@@ -59,23 +66,28 @@ export class TimeChart {
       ...sizeOf(this.el, this.height),
       cursor: { drag: { x: false, y: false } },
       legend: { show: this.series.length > 1, live: false },
-      // A single sample would give a degenerate range (and a years-wide axis): pad it to a minute.
-      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
+      scales: { x: { time: true, range: (_u, min, max) => [min, max + this.step] } },
       axes: [{ ...AXIS }, { ...AXIS, size: ySize, values: (_u, splits) => splits.map((v) => fmt(v)) }],
       series: [
         {},
         ...this.series.map((s, i) => {
           const color = s.color ?? PALETTE[i % PALETTE.length];
-          return {
+          // uPlot merges options with Object.assign: a key set to undefined would erase its default
+          // (an undefined `scale` leaves the y axis without a scale), so only set what is meant.
+          const series: uPlot.Series = {
             label: s.label,
             stroke: color,
-            width: 1.5,
-            fill: s.fill ? `${color}33` : undefined,
-            scale: s.scale,
-            value: s.value ? (_u: uPlot, v: number | null) => s.value!(v) : undefined,
+            width: s.bars ? 0 : 1.5,
             // Isolated points (one active hour between gaps) would be invisible as a line.
-            points: { show: x.length < 40 || ys[i].filter((v) => v !== null).length < 3 },
-          } satisfies uPlot.Series;
+            points: { show: !s.bars && (x.length < 40 || ys[i].filter((v) => v !== null).length < 3) },
+          };
+          if (s.bars) {
+            series.fill = `${color}bb`;
+            series.paths = uPlot.paths.bars!({ size: [0.7, 24], align: 1 });
+          } else if (s.fill) series.fill = `${color}33`;
+          if (s.scale) series.scale = s.scale;
+          if (s.value) series.value = (_u: uPlot, v: number | null) => s.value!(v);
+          return series;
         }),
       ],
     };

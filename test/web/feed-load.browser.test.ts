@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/simulate/index.js';
+import { crewEvents, runSimulation } from '../../src/simulate/index.js';
 import { spawnAuren, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { ARTIFACTS, hasChromium, launchBrowser, openPage } from './helpers/browser.js';
@@ -100,4 +100,47 @@ describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
     expect(w.errors).toEqual([]);
     await w.close();
   }, 60_000);
+
+  it('drinks a replay flood as fast as it can (capacity, independent of the ingest rate)', async () => {
+    // 100,000 stored events, then the page opens at /#since=<before them>: the server replays as fast
+    // as the page takes them (paced by the socket buffer), so this measures the page's own ceiling.
+    const before = Number((await (await fetch(server.url + '/ui/session')).json()).last_seq);
+    const N = 100_000;
+    const events = crewEvents(N, { agents: 8, seed: 9, runId: 'flood' });
+    for (let i = 0; i < N; i += 5000) {
+      const res = await fetch(server.url + '/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.slice(i, i + 5000).map((e) => JSON.stringify(e)).join('\n') });
+      expect(res.status).toBe(202);
+    }
+    const w = await openPage(browser, `${server.url}/#since=${before}`);
+    const { page } = w;
+    const t0 = Date.now();
+    await page.evaluate(() => {
+      const gaps: number[] = [];
+      let last = performance.now();
+      const tick = (t: number) => {
+        gaps.push(t - last);
+        last = t;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      (window as unknown as { __gaps: number[] }).__gaps = gaps;
+    });
+    await page.waitForFunction((n) => Number(/([\d,]+) received/.exec(document.querySelector('#feed-status')?.textContent ?? '')?.[1].replace(/,/g, '') ?? 0) >= n, N, { timeout: 120_000, polling: 250 });
+    const seconds = (Date.now() - t0) / 1000;
+    const gaps = (await page.evaluate(() => (window as unknown as { __gaps: number[] }).__gaps)).sort((a, b) => a - b);
+    const result = {
+      events: N,
+      seconds: Math.round(seconds * 10) / 10,
+      page_events_per_s: Math.round(N / seconds),
+      frames: gaps.length,
+      frame_gap_ms: { p50: Math.round(gaps[Math.floor(gaps.length / 2)]), p99: Math.round(gaps[Math.floor(gaps.length * 0.99)]), max: Math.round(gaps.at(-1) ?? 0) },
+      gaps_over_50ms: gaps.filter((g) => g > 50).length,
+    };
+    writeFileSync(join(ARTIFACTS, 'feed-replay-flood.json'), JSON.stringify(result, null, 2) + '\n');
+    console.log('replay flood:', JSON.stringify(result));
+    await page.waitForSelector('#conn[data-state="live"]');
+    expect(await page.$$eval('.feed-row', (r) => r.length)).toBeLessThan(100);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  }, 180_000);
 });

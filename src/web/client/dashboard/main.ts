@@ -168,7 +168,14 @@ function begin(s: SessionInfo): void {
   current = s;
   wireKeyButton(s, begin);
   ops.start(!s.auth_enabled || s.role === 'admin');
-  stream.start(s.last_seq !== undefined ? Math.max(0, s.last_seq - HISTORY) : undefined);
+  stream.start(linkedSince() ?? (s.last_seq !== undefined ? Math.max(0, s.last_seq - HISTORY) : undefined));
+}
+
+/** `/#since=SEQ` opens the page replaying from a seq (a link to "what happened after this"). */
+function linkedSince(): number | undefined {
+  const m = /(?:^#|&)since=(\d+)/.exec(location.hash);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** The header's rates: events per second into this page, and what the server dropped for it. */

@@ -16,7 +16,8 @@ import { eventSubject, messageId } from './names.js';
 import type { ClusterConnection } from './nats-connection.js';
 import { RetentionPurger } from './retention-purger.js';
 import { SegmentQueue } from './segment-queue.js';
-import { readStream } from './stream-reader.js';
+import { RecentEvents } from './recent-events.js';
+import { readFilter, readStream } from './stream-reader.js';
 import { isNotFound } from './stream-setup.js';
 import { StreamTail } from './stream-tail.js';
 
@@ -41,6 +42,7 @@ export class JetStreamEventLog implements CoordinatedLog {
   readonly archiveCoordinator: SegmentQueue;
   readonly tail: StreamTail;
   readonly purger: RetentionPurger;
+  readonly recent = new RecentEvents();
   private readonly publisher: AckPublisher;
   private readonly listeners = new Set<AppendListener>();
   private readonly deliveryWaiters: { seq: number; resolve: () => void }[] = [];
@@ -70,6 +72,7 @@ export class JetStreamEventLog implements CoordinatedLog {
       },
       clock: d.clock,
       logger: d.logger,
+      onPurged: (keptFrom) => this.recent.dropBefore(keptFrom),
     });
     d.conn.onDisconnect(() => this.publisher.failAll('lost the connection to NATS'));
     d.conn.onReconnect(() => void this.tail.restart('reconnected to NATS').catch(() => {}));
@@ -136,6 +139,7 @@ export class JetStreamEventLog implements CoordinatedLog {
   private deliver(events: StoredEvent[]): void {
     const last = events[events.length - 1].seq;
     if (last > this.streamLastSeq) this.streamLastSeq = last;
+    this.recent.add(events);
     for (const l of this.listeners) {
       try {
         l(events);
@@ -151,9 +155,30 @@ export class JetStreamEventLog implements CoordinatedLog {
     }
   }
 
-  read(afterSeq: number, limit: number, opts?: ReadOptions): Promise<StoredEvent[]> {
-    if (!this.d.conn.connected) return Promise.reject(new Error('no connection to NATS (cluster mode)'));
-    return readStream({ jsm: this.d.jsm, nc: this.d.conn.nc, stream: this.d.stream }, afterSeq, limit, opts);
+  /**
+   * Reads from the stream, then tops up from memory with what this node delivered meanwhile, in the
+   * same turn as the return: the result reaches the stream's end as it was when the read began and
+   * everything this node's listeners already got, so the hub's replay-to-live switch never skips a
+   * batch still waiting in the hub. Fewer than `limit` events means nothing more matched.
+   */
+  async read(afterSeq: number, limit: number, opts: ReadOptions = {}): Promise<StoredEvent[]> {
+    if (limit <= 0 || opts.projects?.length === 0 || opts.tiers?.length === 0) return [];
+    const keep = readFilter(opts);
+    const out: StoredEvent[] = [];
+    let from = afterSeq;
+    for (;;) {
+      if (!this.d.conn.connected) throw new Error('no connection to NATS (cluster mode)');
+      const deps = { jsm: this.d.jsm, nc: this.d.conn.nc, stream: this.d.stream, streamEnd: () => this.streamLastSeq };
+      const r = await readStream(deps, from, limit - out.length, opts);
+      for (const e of r.events) out.push(e);
+      if (out.length >= limit) return out;
+      from = Math.max(from, r.scannedThrough);
+      // Synchronous from here to the return: no delivery can slip in between.
+      if (this.recent.covers(from, this.tail.delivered)) {
+        for (const e of this.recent.after(from, limit - out.length, keep)) out.push(e);
+        return out;
+      }
+    }
   }
 
   lastSeq(): number {
@@ -194,7 +219,10 @@ export class JetStreamEventLog implements CoordinatedLog {
     if (!this.d.conn.connected) return;
     let last: number;
     try {
-      last = (await this.d.jsm.streams.info(this.d.stream)).state.last_seq;
+      const { state } = await this.d.jsm.streams.info(this.d.stream);
+      last = state.last_seq;
+      // Another node may have purged the head: stop answering reads with it from memory.
+      if (state.first_seq > 1) this.recent.dropBefore(state.first_seq);
     } catch (err) {
       if (isNotFound(err) && !this.streamMissing) this.d.logger.error(`JetStream stream ${this.d.stream} is gone; ingest answers 503 until it is restored`);
       if (isNotFound(err)) this.streamMissing = true;

@@ -22,6 +22,8 @@ export interface PurgerOptions {
   floor: () => number;
   clock: Clock;
   logger: Logger;
+  /** Told the first seq kept after each purge. */
+  onPurged?: (keptFrom: number) => void;
 }
 
 export class RetentionPurger {
@@ -31,13 +33,17 @@ export class RetentionPurger {
   /** One pass over every tier; returns how many events were removed. */
   async purgeOnce(): Promise<number> {
     const now = this.o.clock.now();
+    const { state } = await this.o.jsm.streams.info(this.o.stream);
+    if (state.messages === 0) return 0;
     let keepFrom = Infinity;
     for (const tier of TIERS) keepFrom = Math.min(keepFrom, await this.firstSeqSince(tier, now - this.o.retention[tier]));
-    const upTo = Math.min(keepFrom, this.o.floor() + 1);
-    const first = (await this.o.jsm.streams.info(this.o.stream)).state.first_seq;
-    if (!(upTo > first)) return 0;
+    // Never past the last message seen before: NATS 2.9 handles a purge beyond the stream's end as
+    // "purge everything", and raced with appends that lost messages stored meanwhile.
+    const upTo = Math.min(keepFrom, this.o.floor() + 1, state.last_seq);
+    if (!(upTo > state.first_seq)) return 0;
     // Removes every message with seq < upTo (unfiltered: consumers past it are untouched).
     const total = (await this.o.jsm.streams.purge(this.o.stream, { seq: upTo })).purged;
+    this.o.onPurged?.(upTo);
     this.purged += total;
     if (total) this.o.logger.debug('cluster retention purge', { purged: total });
     return total;

@@ -17,14 +17,31 @@ export interface ReaderDeps {
   jsm: JetStreamManager;
   nc: NatsConnection;
   stream: string;
+  /** A lower bound of the stream's last seq now (what this node has seen acked or delivered). */
+  streamEnd: () => number;
 }
 
-export async function readStream(d: ReaderDeps, afterSeq: number, limit: number, opts: ReadOptions = {}): Promise<StoredEvent[]> {
+export interface StreamRead {
+  events: StoredEvent[];
+  /** Every matching event up to this seq is in `events` (or beyond `limit`). */
+  scannedThrough: number;
+}
+
+/** Matches a read's project and tier options. */
+export function readFilter(opts: ReadOptions): ((e: StoredEvent) => boolean) | undefined {
   const { projects, tiers } = opts;
-  if (limit <= 0 || projects?.length === 0 || tiers?.length === 0) return [];
+  if (!projects && !tiers) return undefined;
+  return (e) => (!projects || projects.includes(e.project)) && (!tiers || tiers.includes(e.tier));
+}
+
+export async function readStream(d: ReaderDeps, afterSeq: number, limit: number, opts: ReadOptions = {}): Promise<StreamRead> {
+  const { projects, tiers } = opts;
+  if (limit <= 0 || projects?.length === 0 || tiers?.length === 0) return { events: [], scannedThrough: afterSeq };
   // NATS 2.9 filters on one subject: several projects or tiers are narrowed down here.
   const exact = (projects === undefined || projects.length === 1) && (tiers === undefined || tiers.length === 1);
-  const keep = exact ? undefined : (e: StoredEvent) => (!projects || projects.includes(e.project)) && (!tiers || tiers.includes(e.tier));
+  const keep = exact ? undefined : readFilter(opts);
+  // Known to exist before the consumer does: once nothing is pending, every match up to it was seen.
+  const knownEnd = d.streamEnd();
   const ci = await createConsumer(d, {
     ack_policy: AckPolicy.None,
     deliver_policy: DeliverPolicy.StartSequence,
@@ -35,8 +52,10 @@ export async function readStream(d: ReaderDeps, afterSeq: number, limit: number,
     inactive_threshold: nanos(30_000),
   });
   const out: StoredEvent[] = [];
+  let seen = afterSeq;
   try {
     let left = ci.num_pending;
+    if (left === 0) return { events: out, scannedThrough: Math.max(afterSeq, knownEnd) };
     let empty = 0;
     while (left > 0 && out.length < limit) {
       const want = Math.min(left, PULL, keep ? PULL : limit - out.length);
@@ -50,12 +69,13 @@ export async function readStream(d: ReaderDeps, afterSeq: number, limit: number,
       empty = 0;
       for (const m of messages) {
         left = m.pending;
+        seen = m.seq;
         const e = decodeOrSkip(m.seq, m.data);
         if (e && (!keep || keep(e))) out.push(e);
         if (out.length >= limit) break;
       }
     }
-    return out;
+    return { events: out, scannedThrough: left === 0 ? Math.max(seen, knownEnd) : seen };
   } finally {
     void d.jsm.consumers.delete(d.stream, ci.name).catch(() => {});
   }

@@ -96,8 +96,9 @@ export class StreamTail {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      // Messages of one socket read arrive in one turn: hand them to the listeners as one batch.
-      queueMicrotask(() => this.flush());
+      // Messages of one socket read arrive in one turn: hand them to the listeners as one batch, in
+      // a turn of their own (a read resolving meanwhile finishes before listeners see more).
+      setImmediate(() => this.flush());
     }
   }
 

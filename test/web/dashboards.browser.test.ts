@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learn
     expect(kpis).toContainEqual(['unpriced calls', String(cost.unpriced_calls)]);
     const rows = await page.$$eval('#cost-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     expect(rows.map((r) => r[0]!.replace(' unpriced', ''))).toEqual(cost.by_model.map((m) => m.model));
-    expect(rows.find((r) => r[0]!.startsWith('in-house-7b'))).toEqual(['in-house-7b unpriced', '1', '500', '0.0%', '50', '—']);
+    expect(rows.find((r) => r[0]!.startsWith('in-house-7b'))).toEqual(['in-house-7b unpriced', '1', '500', '0%', '50', '—']);
 
     // More spend arrives: the page follows without a reload.
     await postEvents(server.url, [{ type: 'llm.call', agent_id: 'coach-1', model: 'gpt-4o', usage: { input_tokens: 50_000, output_tokens: 5000 } }]);

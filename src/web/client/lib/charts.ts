@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 
 export const PALETTE = ['#5b9cf6', '#f2a93b', '#3fc58a', '#e0607e', '#a987f5', '#35c2d1', '#d6c94a', '#f07f4f'];
 /** Room for the widest tick label (uPlot calls this with the labels it is about to draw). */
-const ySize = (_u: uPlot, values: string[] | null) => Math.max(36, 12 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length)));
+const ySize = (_u: uPlot, values: string[] | null) => Math.max(40, 22 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length)));
 
 const AXIS = { stroke: '#9aa4b2', grid: { stroke: '#252b36', width: 1 }, ticks: { stroke: '#252b36', width: 1 }, font: '11px system-ui, sans-serif' };
 

@@ -19,6 +19,7 @@ export function count(v: number | null | undefined): string {
 
 export function percent(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  if (v === 0) return '0%';
   return `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
 }
 

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppContext, Module } from './app-context.js';
+import { loopbackHostGuard } from './auth/host-guard.js';
 import { principalOf } from './auth/middleware.js';
 import { HttpError } from './core/errors.js';
 import { eventsRoute } from './ingest/events-route.js';
@@ -20,6 +21,9 @@ export function createApp(ctx: AppContext, modules: Module[] = []): Hono {
       return cors({ origin: ctx.config.corsOrigin!, allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding', 'Last-Event-ID'], maxAge: 600 })(c, next);
     });
   }
+
+  // Auth off: serve loopback Host names only, so a web page cannot reach us by DNS rebinding.
+  if (!ctx.keys.enabled && !ctx.config.insecure) app.use('*', loopbackHostGuard());
 
   app.onError((err, c) => {
     if (err instanceof HttpError) {

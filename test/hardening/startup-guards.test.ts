@@ -63,6 +63,13 @@ describe.each(TARGETS)('start-up guards (%s)', (target) => {
     expect(broken.stderr + broken.stdout).not.toContain(KEY);
   });
 
+  it('never prints a key in --print-config', async () => {
+    const r = await runAuren(target, [...base(), '--print-config', '--api-keys', `${KEY}=p:admin`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/"apiKeys": "\(set\)"/);
+    expect(r.stdout + r.stderr).not.toContain(KEY);
+  });
+
   it('stops when the data dir cannot be created, naming the flag', async () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, 'not a directory');

@@ -98,7 +98,8 @@ export class SqliteEventLog implements EventLog {
       .prepare('SELECT project, id, received_at FROM events WHERE tier = ? AND received_at >= ?')
       .all<{ project: string; id: string; received_at: number }>;
     const all: { project: string; id: string; received_at: number }[] = [];
-    for (const tier of ['critical', 'operational', 'analytical']) all.push(...rows(tier, since));
+    // A loop, not push(...rows): after a burst there are too many rows to pass as call arguments.
+    for (const tier of ['critical', 'operational', 'analytical']) for (const r of rows(tier, since)) all.push(r);
     all.sort((a, b) => a.received_at - b.received_at);
     for (const r of all) this.dedup.add(DedupWindow.key(r.project, r.id), r.received_at);
   }

@@ -38,7 +38,7 @@ describe.each(TARGETS)('shutdown under load (%s)', (target) => {
 
     // The live client resumes after the highest seq it saw: together it has every stored event once.
     const seen = live.events();
-    const last = Math.max(0, ...seen.map((e) => e.seq as number));
+    const last = seen.reduce((m, e) => Math.max(m, e.seq as number), 0);
     const rest = (await replayAll(q.url, undefined, `since=${last}`)).events;
     const all = [...seen, ...rest].map((e) => e.id as string);
     expect(new Set(all).size).toBe(all.length);

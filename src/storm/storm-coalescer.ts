@@ -1,13 +1,15 @@
 /**
  * Storm control for the live stream: within a window per tier, the first event of a fingerprint streams
  * as usual, repeats are held back, and the window ends with one summary entry (see summary.ts and
- * README.md for the seq rule). Memory is bounded by a fingerprint cap and a held-bytes cap.
+ * README.md for the seq rule). A fingerprint seen once costs one Map entry (recent-set.ts); only one
+ * that repeats becomes a run. Memory is bounded by caps on both and on the bytes of held events.
  */
 import type { Clock } from '../core/clock.js';
 import { TIERS, type StoredEvent, type Tier } from '../core/event.js';
 import type { StreamCoalescer } from '../stream/hub.js';
 import { fingerprinter, hash53 } from './fingerprint.js';
 import { Holder, LinkedList, type Links } from './linked-list.js';
+import { RecentSet } from './recent-set.js';
 import type { StormWindows } from './storm-config.js';
 import { STORM_EVENT_TYPES, type StormAnnouncer, type StormFacts } from './storm-events.js';
 import { StormStats } from './storm-stats.js';
@@ -18,8 +20,10 @@ export interface StormOptions {
   volatile: readonly string[];
   clock: Clock;
   announcer?: StormAnnouncer;
-  /** Fingerprints tracked at once; past it the oldest is dropped (its repeats summarized first). */
-  maxFingerprints?: number;
+  /** Runs (fingerprints that repeat) tracked at once; past it the oldest is dropped, its repeats summarized first. */
+  maxRuns?: number;
+  /** Fingerprints seen once remembered per tier and generation; past it the older generation is forgotten. */
+  maxRecent?: number;
   /** Bytes of held events kept for summaries; past it the oldest held run is summarized early. */
   maxHeldBytes?: number;
   /** Repeats within one window that make a run a storm (announced, counted as active). */
@@ -31,9 +35,6 @@ interface Run extends Links<Run> {
   key: string;
   tier: Tier;
   windowEnd: number;
-  /** Seq and ts of the event that opened the run (streamed as usual). */
-  startSeq: number;
-  startTs: number;
   held: number;
   firstSeq: number;
   firstTs: number;
@@ -58,9 +59,10 @@ export class StormCoalescer implements StreamCoalescer {
   private readonly order: Record<Tier, LinkedList<Run>> = { critical: new LinkedList(), operational: new LinkedList(), analytical: new LinkedList() };
   /** Runs holding repeats, in the order of their first held seq: the head has the lowest held seq. */
   private readonly holding = new LinkedList<Holder<Run>>();
+  private readonly recent: Record<Tier, RecentSet>;
   private readonly timers: Partial<Record<Tier, ReturnType<typeof setTimeout>>> = {};
   private readonly fingerprint: (e: StoredEvent) => string;
-  private readonly maxFingerprints: number;
+  private readonly maxRuns: number;
   private readonly maxHeldBytes: number;
   private readonly threshold: number;
   private emit: ((summary: StoredEvent) => void) | undefined;
@@ -69,13 +71,26 @@ export class StormCoalescer implements StreamCoalescer {
 
   constructor(private readonly o: StormOptions) {
     this.fingerprint = fingerprinter(o.volatile);
-    this.maxFingerprints = o.maxFingerprints ?? 100_000;
+    this.maxRuns = o.maxRuns ?? 50_000;
+    const recent = (t: Tier) => new RecentSet(o.windows[t], o.maxRecent ?? 50_000);
+    this.recent = { critical: recent('critical'), operational: recent('operational'), analytical: recent('analytical') };
     this.maxHeldBytes = o.maxHeldBytes ?? 64 << 20;
     this.threshold = o.stormThreshold ?? 10;
   }
 
+  /** Fingerprints tracked: runs plus those seen once in their window. */
   fingerprints(): number {
+    let n = 0;
+    for (const t of TIERS) n += this.runs[t].size + this.recent[t].size;
+    return n;
+  }
+
+  runCount(): number {
     return this.runs.critical.size + this.runs.operational.size + this.runs.analytical.size;
+  }
+
+  forgotten(): number {
+    return this.recent.critical.forgotten + this.recent.operational.forgotten + this.recent.analytical.forgotten;
   }
 
   heldBytes(): number {
@@ -103,8 +118,13 @@ export class StormCoalescer implements StreamCoalescer {
       run = runs.get(key);
     }
     if (!run) {
-      this.track(e, key, window);
-      return true;
+      const recent = this.recent[e.tier];
+      const end = recent.openWindow(key, this.now);
+      if (end === undefined) {
+        recent.add(key, this.now + window, this.now);
+        return true;
+      }
+      run = this.track(e.tier, key, end);
     }
     this.hold(run, e);
     return false;
@@ -152,22 +172,25 @@ export class StormCoalescer implements StreamCoalescer {
       for (const run of this.runs[tier].values()) if (run.storm) this.endStorm(run, 'shutdown');
       this.runs[tier].clear();
       this.order[tier].clear();
+      this.recent[tier].clear();
     }
     this.holding.clear();
     this.bytesHeld = 0;
     this.o.announcer?.flush();
   }
 
-  private track(e: StoredEvent, key: string, window: number): void {
-    if (this.fingerprints() >= this.maxFingerprints) this.evictOldest(e.tier);
+  /** A fingerprint repeats within its first window: from now on it is a run. */
+  private track(tier: Tier, key: string, windowEnd: number): Run {
+    if (this.runCount() >= this.maxRuns) this.evictOldest(tier);
     const run: Run = {
-      key, tier: e.tier, windowEnd: this.now + window, startSeq: e.seq, startTs: e.ts, held: 0, firstSeq: 0, firstTs: 0,
+      key, tier, windowEnd, held: 0, firstSeq: 0, firstTs: 0,
       last: undefined, bytes: 0, storm: undefined, holder: undefined, prev: undefined, next: undefined, list: undefined,
     };
-    this.runs[e.tier].set(key, run);
-    const order = this.order[e.tier];
+    this.runs[tier].set(key, run);
+    const order = this.order[tier];
     order.push(run);
-    if (order.size === 1) this.schedule(e.tier);
+    if (order.size === 1) this.schedule(tier);
+    return run;
   }
 
   private hold(run: Run, e: StoredEvent): void {
@@ -237,7 +260,7 @@ export class StormCoalescer implements StreamCoalescer {
     if (order.size === 0) for (const t of TIERS) if (this.order[t].size > order.size) order = this.order[t];
     const oldest = order.head;
     if (!oldest) return;
-    this.stats.evicted.fingerprint_cap++;
+    this.stats.evicted.run_cap++;
     const summary = this.closeWindow(oldest, false);
     this.forget(oldest);
     if (oldest.storm) this.endStorm(oldest, 'evicted');
@@ -247,7 +270,7 @@ export class StormCoalescer implements StreamCoalescer {
   private startStorm(run: Run, e: StoredEvent): void {
     const fingerprint = hash53(run.key).toString(16).padStart(14, '0');
     const storm: Storm = {
-      stormId: `${fingerprint}-${run.startSeq}`,
+      stormId: `${fingerprint}-${run.firstSeq}`,
       fingerprint,
       project: e.project,
       tier: e.tier,
@@ -262,7 +285,7 @@ export class StormCoalescer implements StreamCoalescer {
     run.storm = storm;
     this.stats.active[e.tier]++;
     storm.announced =
-      this.o.announcer?.started(storm, { first_seq: run.startSeq, first_ts: new Date(run.startTs).toISOString(), window_ms: this.o.windows[e.tier], repeats: run.held }, this.now) ?? false;
+      this.o.announcer?.started(storm, { first_seq: run.firstSeq, first_ts: new Date(run.firstTs).toISOString(), window_ms: this.o.windows[e.tier], repeats: run.held }, this.now) ?? false;
   }
 
   private endStorm(run: Run, reason: 'quiet' | 'evicted' | 'shutdown'): void {

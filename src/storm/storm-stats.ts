@@ -10,12 +10,13 @@ export class StormStats {
   /** Events held back from the live stream and carried by summaries instead. */
   readonly coalesced = perTier();
   readonly summaries = perTier();
-  readonly evicted = { fingerprint_cap: 0, held_bytes_cap: 0 };
+  readonly evicted = { run_cap: 0, held_bytes_cap: 0 };
 }
 
 export interface StormMetricsSource {
   stats: StormStats;
   fingerprints(): number;
+  forgotten(): number;
   heldBytes(): number;
   unannounced(): number;
 }
@@ -27,6 +28,6 @@ export function registerStormMetrics(metrics: Metrics, src: StormMetricsSource):
   metrics.counter('auren_storm_summaries_total', 'Storm summary entries sent, by tier', () => ({ ...s.summaries }), 'tier');
   metrics.gauge('auren_storm_fingerprints', 'Fingerprints tracked by storm control', () => src.fingerprints());
   metrics.gauge('auren_storm_held_bytes', 'Bytes of held events kept for storm summaries', () => src.heldBytes());
-  metrics.counter('auren_storm_evictions_total', 'Runs summarized early or forgotten at a memory cap, by cap', () => ({ ...s.evicted }), 'cap');
+  metrics.counter('auren_storm_evictions_total', 'Fingerprints forgotten or runs summarized early at a memory cap, by cap', () => ({ ...s.evicted, recent_cap: src.forgotten() }), 'cap');
   metrics.counter('auren_storm_unannounced_total', 'Storms not announced as storm.started because of the announcement rate cap', () => src.unannounced());
 }

@@ -27,8 +27,9 @@ const fingerprintOf = (e: StoredEvent) => `${e.tier}/${e.agent_id}/${e.data_json
 describe('StormCoalescer properties', () => {
   it('for any interleaving, delivered + coalesced equals ingested per fingerprint, and the window rules hold', () => {
     fc.assert(
-      fc.property(fc.array(arrival, { maxLength: 200 }), fc.constantFrom(2, 4, 1000), (arrivals, maxFingerprints) => {
-        const r = recorded({ windows: WINDOWS, maxFingerprints });
+      fc.property(fc.array(arrival, { maxLength: 200 }), fc.constantFrom([1, 1], [2, 3], [1000, 1000]), (arrivals, [maxRuns, maxRecent]) => {
+        // Tiny caps too: forgetting and early summaries must never lose or double-count an event.
+        const r = recorded({ windows: WINDOWS, maxRuns, maxRecent });
         const ingested = new Map<string, number>();
         const delivered = new Map<string, number>();
         const lastSeen = new Map<string, number>();

@@ -67,7 +67,7 @@ describe('StormCoalescer', () => {
     expect(r.summaries.map((s) => s.at - T0)).toEqual([1000, 2000, 3000, 4000]);
     expect(1 + r.summaries.reduce((a, s) => a + (s.wire.repeat_count as number), 0)).toBe(n);
     at(5000); // a window without repeats: the run ends
-    expect(r.c.fingerprints()).toBe(0);
+    expect(r.c.runCount()).toBe(0);
     expect(r.c.admit(err(n), T0 + 5001)).toBe(true); // streams as a new first event
   });
 
@@ -118,17 +118,28 @@ describe('StormCoalescer', () => {
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
   });
 
-  it('at the fingerprint cap drops the oldest run, summarizing its held repeats first', () => {
-    r = recorded({ maxFingerprints: 3 });
-    r.c.admit(ev({ agent_id: 'a' }), T0);
-    r.c.admit(ev({ agent_id: 'a' }), T0);
-    r.c.admit(ev({ agent_id: 'b' }), T0 + 1);
-    r.c.admit(ev({ agent_id: 'c' }), T0 + 2);
-    expect(r.c.admit(ev({ agent_id: 'd' }), T0 + 3)).toBe(true);
-    expect(r.c.fingerprints()).toBe(3);
+  it('at the run cap drops the oldest run, summarizing its held repeats first; counts stay exact', () => {
+    r = recorded({ maxRuns: 2 });
+    for (const agent_id of ['a', 'b', 'a', 'b']) r.c.admit(ev({ agent_id }), T0);
+    expect(r.c.runCount()).toBe(2);
+    expect(r.c.admit(ev({ agent_id: 'c' }), T0 + 1)).toBe(true); // seen once: no run yet
+    expect(r.c.admit(ev({ agent_id: 'c' }), T0 + 2)).toBe(false); // c repeats: a's run makes room
     expect(r.summaries.map((s) => [s.e.agent_id, s.wire.repeat_count])).toEqual([['a', 1]]);
-    expect(r.c.stats.evicted.fingerprint_cap).toBe(1);
-    expect(r.c.admit(ev({ agent_id: 'a' }), T0 + 4)).toBe(true); // forgotten, so a new first event
+    expect(r.c.runCount()).toBe(2);
+    expect(r.c.stats.evicted.run_cap).toBe(1);
+    // a is still within its first window, so its next repeat is held again (b's run makes room).
+    expect(r.c.admit(ev({ agent_id: 'a' }), T0 + 3)).toBe(false);
+    r.c.tick(T0 + 5000);
+    expect(r.summaries.map((s) => [s.e.agent_id, s.wire.repeat_count])).toEqual([['a', 1], ['b', 1], ['c', 1], ['a', 1]]);
+  });
+
+  it('past the cap of fingerprints seen once, the older generation is forgotten: its repeats stream', () => {
+    r = recorded({ maxRecent: 2 });
+    for (const agent_id of ['a', 'b', 'c', 'd', 'e']) expect(r.c.admit(ev({ agent_id }), T0)).toBe(true);
+    expect(r.c.forgotten()).toBe(2); // a and b went when e arrived
+    expect(r.c.admit(ev({ agent_id: 'a' }), T0 + 1)).toBe(true);
+    expect(r.c.admit(ev({ agent_id: 'd' }), T0 + 1)).toBe(false);
+    expect(r.c.fingerprints()).toBeLessThanOrEqual(5);
   });
 
   it('past the held-bytes cap summarizes the oldest holding run early', () => {

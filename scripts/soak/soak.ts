@@ -50,7 +50,22 @@ async function main(): Promise<number> {
   }
   const dataDir = disk?.dir ?? (await import('node:fs')).mkdtempSync('/tmp/auren-soak-data-');
   const server = new ServerProcess(target, await freePort(), ['--data-dir', dataDir, '--archive', 'none', '--log-level', 'warn']);
-  await server.start();
+  // Whatever happens, leave no server running and no disk mounted.
+  const cleanup = () => {
+    void server.kill9();
+    disk?.destroy();
+  };
+  process.once('uncaughtException', (err) => {
+    process.stderr.write(`soak crashed: ${err.stack}\n`);
+    cleanup();
+    process.exit(2);
+  });
+  try {
+    await server.start();
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
   log(`soak: ${target} on ${server.url}, data in ${dataDir}${disk ? ` (ext4 loop disk, ${diskMb} MiB)` : ''}, ${durationMs / 1000} s, a fault every ~${faultEveryMs / 1000} s from ${faults.join(', ')}`);
 
   const prefix = `soak${Date.now().toString(36)}`;
@@ -77,8 +92,16 @@ async function main(): Promise<number> {
       injected.set(name, (injected.get(name) ?? 0) + 1);
       log(`fault ${name}: ${note}; ${load.stats.acked.size} events acknowledged so far, RSS ${Math.round(server.rssMb())} MiB`);
     } catch (err) {
-      problems.push(`fault ${name} failed: ${(err as Error).message}`);
-      if (!server.running) await server.start();
+      problems.push(`fault ${name} failed: ${(err as Error).message.slice(0, 600)}`);
+      log(`fault ${name} FAILED: ${(err as Error).message.slice(0, 300)}`);
+      if (!server.running) {
+        try {
+          await server.start();
+        } catch {
+          log('the server cannot start again: ending the run early');
+          break;
+        }
+      }
     }
   }
 

@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)('stream inspector in Chromium', () => {
 
   it('shows the server\'s reason for a bad filter instead of retrying forever', async () => {
     // The refused upgrade and the follow-up GET are the two expected failed requests.
-    const w = await openPage(browser, server.url + '/inspector', { allow: [/WebSocket connection to .* failed/, /status of 400/] });
+    const w = await openPage(browser, server.url + '/inspector', { allow: [/WebSocket connection to .* failed/, /status of 400/, /^HTTP 400 GET \/v1\/stream$/] });
     const { page } = w;
     await page.waitForSelector('#conn[data-state="stopped"]');
     await page.fill('input[name="tiers"]', 'urgent');

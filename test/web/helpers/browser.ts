@@ -38,9 +38,19 @@ export async function openPage(browser: Browser, url: string, o: { width?: numbe
   const errors: string[] = [];
   const allowed = (text: string) => (o.allow ?? []).some((re) => re.test(text));
   page.on('console', (m) => {
-    if ((m.type() === 'error' || m.type() === 'warning' && /Content.Security.Policy/i.test(m.text())) && !allowed(m.text())) errors.push(`console.${m.type()}: ${m.text()}`);
+    if ((m.type() === 'error' || (m.type() === 'warning' && /Content.Security.Policy/i.test(m.text()))) && !allowed(m.text())) errors.push(`console.${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  // Console lines for failed requests do not say which; record the request too.
+  page.on('response', (r) => {
+    if (r.status() < 400) return;
+    const line = `HTTP ${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`;
+    if (allowed(line)) return;
+    void r.text().then(
+      (body) => errors.push(`${line}: ${body.slice(0, 200)}`),
+      () => errors.push(line),
+    );
+  });
   await page.goto(url);
   return {
     page,

@@ -7,11 +7,12 @@
 import type { Clock } from '../core/clock.js';
 import { TIERS, type StoredEvent, type Tier } from '../core/event.js';
 import type { StreamCoalescer } from '../stream/hub.js';
-import { fingerprinter, hash53 } from './fingerprint.js';
+import { fingerprinter } from './fingerprint.js';
 import { Holder, LinkedList, type Links } from './linked-list.js';
 import { RecentSet } from './recent-set.js';
 import type { StormWindows } from './storm-config.js';
-import { STORM_EVENT_TYPES, type StormAnnouncer, type StormFacts } from './storm-events.js';
+import { STORM_EVENT_TYPES, type StormAnnouncer } from './storm-events.js';
+import { StormLedger, type Storm, type StormEnd } from './storm-ledger.js';
 import { StormStats } from './storm-stats.js';
 import { summaryOf } from './summary.js';
 
@@ -45,15 +46,9 @@ interface Run extends Links<Run> {
   holder: Holder<Run> | undefined;
 }
 
-interface Storm extends StormFacts {
-  startedAt: number;
-  coalesced: number;
-  summaries: number;
-  announced: boolean;
-}
-
 export class StormCoalescer implements StreamCoalescer {
   readonly stats = new StormStats();
+  readonly storms: StormLedger;
   private readonly runs: Record<Tier, Map<string, Run>> = { critical: new Map(), operational: new Map(), analytical: new Map() };
   /** Per tier, runs in window order (a continuing run moves to the end), so expiry reads from the head. */
   private readonly order: Record<Tier, LinkedList<Run>> = { critical: new LinkedList(), operational: new LinkedList(), analytical: new LinkedList() };
@@ -76,6 +71,7 @@ export class StormCoalescer implements StreamCoalescer {
     this.recent = { critical: recent('critical'), operational: recent('operational'), analytical: recent('analytical') };
     this.maxHeldBytes = o.maxHeldBytes ?? 64 << 20;
     this.threshold = o.stormThreshold ?? 10;
+    this.storms = new StormLedger(this.stats, (t) => o.windows[t], o.announcer);
   }
 
   /** Fingerprints tracked: runs plus those seen once in their window. */
@@ -153,18 +149,6 @@ export class StormCoalescer implements StreamCoalescer {
     for (const summary of due) this.send(summary);
   }
 
-  /** Active storms, oldest first (for operators and the UI). */
-  activeStorms(): { storm_id: string; project: string; tier: Tier; type: string; agent_id?: string; started_at: number; coalesced: number }[] {
-    const out = [];
-    for (const tier of TIERS) {
-      for (const r of this.runs[tier].values()) {
-        const s = r.storm;
-        if (s) out.push({ storm_id: s.stormId, project: s.project, tier, type: s.type, agent_id: s.agentId, started_at: s.startedAt, coalesced: s.coalesced + r.held });
-      }
-    }
-    return out.sort((a, b) => a.started_at - b.started_at);
-  }
-
   /** Stops the timers; open storms are reported ended. Held repeats are not streamed (the store has them). */
   stop(): void {
     for (const tier of TIERS) {
@@ -204,7 +188,7 @@ export class StormCoalescer implements StreamCoalescer {
     run.bytes = bytes;
     run.last = e;
     this.stats.coalesced[e.tier]++;
-    if (!run.storm && run.held >= this.threshold) this.startStorm(run, e);
+    if (!run.storm && run.held >= this.threshold) run.storm = this.storms.start(run.key, e, { seq: run.firstSeq, ts: run.firstTs, repeats: run.held }, this.now);
     while (this.bytesHeld > this.maxHeldBytes) {
       const oldest = this.holding.head!.value;
       this.stats.evicted.held_bytes_cap++;
@@ -267,34 +251,9 @@ export class StormCoalescer implements StreamCoalescer {
     this.send(summary);
   }
 
-  private startStorm(run: Run, e: StoredEvent): void {
-    const fingerprint = hash53(run.key).toString(16).padStart(14, '0');
-    const storm: Storm = {
-      stormId: `${fingerprint}-${run.firstSeq}`,
-      fingerprint,
-      project: e.project,
-      tier: e.tier,
-      type: e.type,
-      agentId: e.agent_id,
-      sessionId: e.session_id,
-      startedAt: this.now,
-      coalesced: 0,
-      summaries: 0,
-      announced: false,
-    };
-    run.storm = storm;
-    this.stats.active[e.tier]++;
-    storm.announced =
-      this.o.announcer?.started(storm, { first_seq: run.firstSeq, first_ts: new Date(run.firstTs).toISOString(), window_ms: this.o.windows[e.tier], repeats: run.held }, this.now) ?? false;
-  }
-
-  private endStorm(run: Run, reason: 'quiet' | 'evicted' | 'shutdown'): void {
-    const s = run.storm!;
+  private endStorm(run: Run, reason: StormEnd): void {
+    this.storms.end(run.storm!, run.held, reason, this.now);
     run.storm = undefined;
-    this.stats.active[s.tier]--;
-    if (!s.announced) return;
-    const coalesced = s.coalesced + run.held;
-    this.o.announcer?.ended(s, { started_at: new Date(s.startedAt).toISOString(), duration_ms: this.now - s.startedAt, coalesced, summaries: s.summaries, reason });
   }
 
   private schedule(tier: Tier): void {

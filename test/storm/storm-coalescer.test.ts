@@ -165,7 +165,7 @@ describe('StormCoalescer', () => {
     expect(r.c.stats.active.critical).toBe(0);
     r.c.admit(err(3), T0 + 5);
     expect(r.c.stats.active.critical).toBe(1);
-    expect(r.c.activeStorms()).toMatchObject([{ project: 'default', tier: 'critical', type: 'agent.error', agent_id: 'looper', coalesced: 3 }]);
+    expect(r.c.storms.list()).toMatchObject([{ project: 'default', tier: 'critical', type: 'agent.error', agent_id: 'looper', coalesced: 0 }]);
     announcer.flush();
     await Promise.resolve();
     expect(ingested).toHaveLength(1);

@@ -2,38 +2,13 @@
  * GET /v1/dashboards/cost: spend in a window from the hourly rollups — totals, by model, by agent,
  * per hour, cache-hit rate and handoff costs.
  */
-import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { echoFilters, type DashboardFilters } from './filters.js';
+import type { HandoffIndex } from './handoff-index.js';
 import { handoffCosts, type HandoffCosts } from './handoff-query.js';
-import { inProjects, orNull, ratio, usd } from './query-util.js';
-import { costHourly, costSessionHourly } from './schema/index.js';
+import { orNull, ratio, usd } from './query-util.js';
 import { HOUR_MS, hourOf, iso } from './time.js';
-
-type UsageTable = typeof costHourly | typeof costSessionHourly;
-
-interface UsageSums {
-  calls: number;
-  unpriced_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number;
-}
-
-// total() never overflows (absurd token counts from senders would make SUM() fail).
-const sums = (t: UsageTable) => ({
-  calls: sql<number>`total(${t.calls})`,
-  unpriced_calls: sql<number>`total(${t.unpriced_calls})`,
-  input_tokens: sql<number>`total(${t.input_tokens})`,
-  output_tokens: sql<number>`total(${t.output_tokens})`,
-  cache_read_tokens: sql<number>`total(${t.cache_read_tokens})`,
-  cache_write_tokens: sql<number>`total(${t.cache_write_tokens})`,
-  reasoning_tokens: sql<number>`total(${t.reasoning_tokens})`,
-  cost_usd: sql<number>`total(${t.cost_usd})`,
-});
+import { usageGroups, type UsageSums } from './usage-groups.js';
 
 function usageJson(s: UsageSums) {
   return {
@@ -70,17 +45,10 @@ export interface CostDashboard {
   handoffs: HandoffCosts;
 }
 
-export function costDashboard(db: SqliteDatabase, projects: string[], f: DashboardFilters, now: number): CostDashboard {
-  const t: UsageTable = f.session !== undefined ? costSessionHourly : costHourly;
-  const conds: (SQL | undefined)[] = [inProjects(t.project, projects), gte(t.hour, f.since)];
-  if (f.session !== undefined) conds.push(eq(costSessionHourly.session_id, f.session));
-  if (f.agent !== undefined) conds.push(eq(t.agent_id, f.agent));
-  if (f.model !== undefined) conds.push(eq(t.model, f.model));
-  const where = and(...conds);
-
-  const models = db.orm.select({ model: t.model, ...sums(t) }).from(t).where(where).groupBy(t.model).all();
-  const agents = db.orm.select({ agent_id: t.agent_id, ...sums(t) }).from(t).where(where).groupBy(t.agent_id).all();
-  const hours = db.orm.select({ hour: t.hour, ...sums(t) }).from(t).where(where).groupBy(t.hour).orderBy(t.hour).all();
+export function costDashboard(db: SqliteDatabase, projects: string[], f: DashboardFilters, now: number, index?: HandoffIndex): CostDashboard {
+  const models = usageGroups(db, projects, f, 'model');
+  const agents = usageGroups(db, projects, f, 'agent_id');
+  const hours = usageGroups(db, projects, f, 'hour');
 
   const total: UsageSums = { calls: 0, unpriced_calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_usd: 0 };
   for (const m of models) for (const k of Object.keys(total) as (keyof UsageSums)[]) total[k] += m[k];
@@ -102,7 +70,7 @@ export function costDashboard(db: SqliteDatabase, projects: string[], f: Dashboa
     by_model: models.map((m) => ({ model: orNull(m.model), ...usageJson(m), priced: m.unpriced_calls === 0 })).sort(byCost),
     by_agent: agents.map((a) => ({ agent_id: orNull(a.agent_id), ...usageJson(a) })).sort(byCost),
     hourly: denseHours(hours, f.since, now),
-    handoffs: handoffCosts(db, projects, f),
+    handoffs: handoffCosts(db, projects, f, index),
   };
 }
 

@@ -25,10 +25,14 @@ function addUsage(r: number[], e: StoredEvent, cost: number): void {
 export class CostWriter {
   private readonly hourly: Rollup;
   private readonly sessionHourly: Rollup;
+  private readonly modelHourly: Rollup;
+  private readonly agentHourly: Rollup;
 
   constructor(db: SqliteDatabase) {
     this.hourly = new Rollup(db, 'cost_hourly', ['project', 'hour', 'agent_id', 'model'], USAGE_SUMS);
     this.sessionHourly = new Rollup(db, 'cost_session_hourly', ['project', 'hour', 'session_id', 'agent_id', 'model'], USAGE_SUMS);
+    this.modelHourly = new Rollup(db, 'cost_model_hourly', ['project', 'hour', 'model'], USAGE_SUMS);
+    this.agentHourly = new Rollup(db, 'cost_agent_hourly', ['project', 'hour', 'agent_id'], USAGE_SUMS);
   }
 
   add(e: StoredEvent): void {
@@ -44,12 +48,20 @@ export class CostWriter {
   }
 
   flush(): void {
-    this.hourly.flush();
+    // The per-model and per-agent rollups are sums of the agent × model rows, derived at flush.
+    this.hourly.flush((k, s) => {
+      this.modelHourly.add([k[0], k[1], k[3]], s);
+      this.agentHourly.add([k[0], k[1], k[2]], s);
+    });
     this.sessionHourly.flush();
+    this.modelHourly.flush();
+    this.agentHourly.flush();
   }
 
   reset(): void {
     this.hourly.clear();
     this.sessionHourly.clear();
+    this.modelHourly.clear();
+    this.agentHourly.clear();
   }
 }

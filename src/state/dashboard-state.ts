@@ -3,7 +3,9 @@
  * the log, and the queries the REST routes and live frames share.
  */
 import type { Config } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { HandoffIndex } from './handoff-index.js';
 import type { SqliteDatabase } from '../runtime/types.js';
 import type { EventLog } from '../store/event-log.js';
 import { migrate } from '../store/sqlite/migrations.js';
@@ -24,19 +26,23 @@ export interface DashboardStateOptions {
   log: EventLog;
   logger: Logger;
   retention: Config['retention'];
+  clock: Clock;
 }
 
 export class DashboardState {
   readonly db: SqliteDatabase;
   readonly writer: StateWriter;
   readonly follower: LogFollower;
+  readonly handoffs: HandoffIndex;
 
   constructor(o: DashboardStateOptions) {
     this.db = o.db;
     // The store migrates at open; this covers a database opened before this module was loaded.
     migrate(o.db);
-    this.writer = new StateWriter(o.db, o.retention);
-    this.follower = new LogFollower({ db: o.db, log: o.log, logger: o.logger, apply: (events) => this.writer.apply(events) });
+    this.handoffs = new HandoffIndex(() => o.clock.now());
+    this.handoffs.load(o.db);
+    this.writer = new StateWriter(o.db, o.retention, this.handoffs);
+    this.follower = new LogFollower({ db: o.db, log: o.log, logger: o.logger, apply: (events) => this.writer.apply(events), committed: () => this.writer.committed() });
   }
 
   lag(): number {
@@ -48,11 +54,11 @@ export class DashboardState {
   }
 
   cost(projects: string[], f: DashboardFilters, now: number) {
-    return costDashboard(this.db, projects, f, now);
+    return costDashboard(this.db, projects, f, now, this.handoffs);
   }
 
   reasoning(projects: string[], f: DashboardFilters, now: number, activeMinutes = DEFAULT_ACTIVE_MINUTES) {
-    return reasoningDashboard(this.db, projects, f, now, activeMinutes);
+    return reasoningDashboard(this.db, projects, f, now, activeMinutes, this.handoffs);
   }
 
   learning(projects: string[], f: DashboardFilters, now: number) {

@@ -19,7 +19,7 @@ export interface DashboardsModule extends Module {
 }
 
 export function dashboardsModule({ ctx, db }: ModuleEnv): DashboardsModule {
-  const state = new DashboardState({ db, log: ctx.log, logger: ctx.logger, retention: ctx.config.retention });
+  const state = new DashboardState({ db, log: ctx.log, logger: ctx.logger, retention: ctx.config.retention, clock: ctx.clock });
   const live = new LivePublisher({ state, hub: ctx.hub, clock: ctx.clock, logger: ctx.logger });
   const retention = new StateRetention(db, ctx.clock, ctx.logger, Math.max(...Object.values(ctx.config.retention)));
   const f = state.follower;

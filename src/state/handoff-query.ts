@@ -3,11 +3,13 @@
  * receiving agent then spent on the handed-over work. Hourly rollups answer windows; the session
  * filter is answered from the chains of that session.
  */
-import { and, eq, gte, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, or, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import type { DashboardFilters } from './filters.js';
 import { inProjects, orNull, usd } from './query-util.js';
-import { chainAgents, chains, handoffHourly } from './schema/index.js';
+import type { HandoffIndex } from './handoff-index.js';
+import { handoffHourly } from './schema/index.js';
+import { agentsOf, sessionChains, sessionHandoffs } from './session-chains.js';
 
 export interface HandoffPair {
   from_agent: string | null;
@@ -26,8 +28,8 @@ export interface HandoffCosts {
   ignored_filters?: string[];
 }
 
-export function handoffCosts(db: SqliteDatabase, projects: string[], f: DashboardFilters): HandoffCosts {
-  const pairs = f.session !== undefined ? sessionPairs(db, projects, f) : windowPairs(db, projects, f);
+export function handoffCosts(db: SqliteDatabase, projects: string[], f: DashboardFilters, index?: HandoffIndex): HandoffCosts {
+  const pairs = f.session !== undefined ? sessionPairs(db, projects, f) : windowPairs(db, projects, f, index);
   pairs.sort((a, b) => b.cost_usd - a.cost_usd || b.handoffs - a.handoffs);
   return {
     count: pairs.reduce((n, p) => n + p.handoffs, 0),
@@ -37,7 +39,14 @@ export function handoffCosts(db: SqliteDatabase, projects: string[], f: Dashboar
   };
 }
 
-function windowPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters): HandoffPair[] {
+/** Per-pair sums over the window: from the in-memory index when it covers the window, else SQL. */
+export function windowPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters, index?: HandoffIndex): HandoffPair[] {
+  const recent = index?.pairs(projects, f.since);
+  if (recent) {
+    return recent
+      .filter((p) => f.agent === undefined || p.from_agent === f.agent || p.to_agent === f.agent)
+      .map((p) => ({ ...p, from_agent: orNull(p.from_agent), cost_usd: usd(p.cost_usd) }));
+  }
   const h = handoffHourly;
   const conds: (SQL | undefined)[] = [inProjects(h.project, projects), gte(h.hour, f.since)];
   if (f.agent !== undefined) conds.push(or(eq(h.from_agent, f.agent), eq(h.to_agent, f.agent)));
@@ -51,15 +60,5 @@ function windowPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters
 }
 
 function sessionPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters): HandoffPair[] {
-  const ca = chainAgents;
-  const conds: (SQL | undefined)[] = [inProjects(chains.project, projects), eq(chains.session_id, f.session!), gte(chains.last_ts, f.since), isNotNull(ca.handed_from)];
-  if (f.agent !== undefined) conds.push(or(eq(ca.handed_from, f.agent), eq(ca.agent_id, f.agent)));
-  return db.orm
-    .select({ from_agent: ca.handed_from, to_agent: ca.agent_id, handoffs: sql<number>`total(${ca.handoffs_in})`, cost_usd: sql<number>`total(${ca.handoff_cost_usd})` })
-    .from(ca)
-    .innerJoin(chains, and(eq(chains.project, ca.project), eq(chains.trace_id, ca.trace_id)))
-    .where(and(...conds))
-    .groupBy(ca.handed_from, ca.agent_id)
-    .all()
-    .map((r) => ({ from_agent: orNull(r.from_agent), to_agent: r.to_agent, handoffs: r.handoffs, calls: null, cost_usd: usd(r.cost_usd) }));
+  return sessionHandoffs(agentsOf(db, sessionChains(db, projects, f)), f.agent).map((p) => ({ ...p, from_agent: orNull(p.from_agent), calls: null, cost_usd: usd(p.cost_usd) }));
 }

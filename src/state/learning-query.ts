@@ -3,26 +3,18 @@
  * validation rate and progress, knowledge-graph size and hourly growth, and the learning rate —
  * all from the hourly and all-time rollups, so retention sweeps never change the totals.
  */
-import { and, desc, eq, gte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { echoFilters, type DashboardFilters } from './filters.js';
 import { inProjects, ratio } from './query-util.js';
-import { hypotheses, learningHourly, learningTotals } from './schema/index.js';
+import { hypotheses, learningAllHourly, learningHourly, learningTotals } from './schema/index.js';
 import { HOUR_MS, hourOf, iso } from './time.js';
 import { learningHourlySeries, type HourCounts } from './learning-series.js';
 
 const RECENT_HYPOTHESES = 20;
 
 export function learningDashboard(db: SqliteDatabase, projects: string[], f: DashboardFilters, now: number) {
-  const l = learningHourly;
-  const conds: (SQL | undefined)[] = [inProjects(l.project, projects), gte(l.hour, f.since)];
-  if (f.agent !== undefined) conds.push(eq(l.agent_id, f.agent));
-  const rows = db.orm
-    .select({ hour: l.hour, kind: l.kind, subtype: l.subtype, n: sql<number>`total(${l.n})` })
-    .from(l)
-    .where(and(...conds))
-    .groupBy(l.hour, l.kind, l.subtype)
-    .all();
+  const rows = hourlyCounts(db, projects, f);
   const t = learningTotals;
   const totals = db.orm
     .select({ kind: t.kind, n: sql<number>`total(${t.n})` })
@@ -101,6 +93,26 @@ export function learningDashboard(db: SqliteDatabase, projects: string[], f: Das
     learning_rate_per_hour: Math.round((learningEvents / hoursCovered) * 1000) / 1000,
     hourly: series,
   };
+}
+
+/** Counts per hour, kind and subtype in the window: the agent-less rollup unless an agent is asked for. */
+function hourlyCounts(db: SqliteDatabase, projects: string[], f: DashboardFilters): { hour: number; kind: string; subtype: string; n: number }[] {
+  if (f.agent !== undefined) {
+    const l = learningHourly;
+    return db.orm
+      .select({ hour: l.hour, kind: l.kind, subtype: l.subtype, n: sql<number>`total(${l.n})` })
+      .from(l)
+      .where(and(inProjects(l.project, projects), gte(l.hour, f.since), eq(l.agent_id, f.agent)))
+      .groupBy(l.hour, l.kind, l.subtype)
+      .all();
+  }
+  const a = learningAllHourly;
+  return db.orm
+    .select({ hour: a.hour, kind: a.kind, subtype: a.subtype, n: sql<number>`total(${a.n})` })
+    .from(a)
+    .where(and(inProjects(a.project, projects), gte(a.hour, f.since)))
+    .groupBy(a.hour, a.kind, a.subtype)
+    .all();
 }
 
 function breakdown<K extends string>(m: Map<string, number>, key: K): (Record<K, string | null> & { count: number })[] {

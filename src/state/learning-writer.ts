@@ -22,11 +22,13 @@ function subtypeOf(type: string, d: Data): string {
 
 export class LearningWriter {
   private readonly hourly: Rollup;
+  private readonly allAgents: Rollup;
   private readonly totals: Rollup;
   private readonly hypotheses: HypothesisTracker;
 
   constructor(db: SqliteDatabase, retention: Record<Tier, number>) {
     this.hourly = new Rollup(db, 'learning_hourly', ['project', 'hour', 'agent_id', 'kind', 'subtype'], ['n']);
+    this.allAgents = new Rollup(db, 'learning_all_hourly', ['project', 'hour', 'kind', 'subtype'], ['n']);
     this.totals = new Rollup(db, 'learning_totals', ['project', 'agent_id', 'kind', 'subtype'], ['n']);
     this.hypotheses = new HypothesisTracker(db, retention);
   }
@@ -43,12 +45,14 @@ export class LearningWriter {
   reset(): void {
     this.hypotheses.reset();
     this.hourly.clear();
+    this.allAgents.clear();
     this.totals.clear();
   }
 
   flush(): void {
     this.hypotheses.flush();
-    this.hourly.flush();
+    this.hourly.flush((k, s) => this.allAgents.add([k[0], k[1], k[3], k[4]], s));
+    this.allAgents.flush();
     this.totals.flush();
   }
 }

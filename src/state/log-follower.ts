@@ -14,6 +14,8 @@ export interface FollowerOptions {
   log: EventLog;
   logger: Logger;
   apply: (events: readonly StoredEvent[]) => void;
+  /** Called after each batch's transaction committed. */
+  committed?: () => void;
   /** Most events applied in one transaction. */
   chunk?: number;
   /** Queued live events beyond which the follower drops the queue and re-reads from the log. */
@@ -111,6 +113,7 @@ export class LogFollower {
       });
       this.watermark = last;
       this.applied += batch.length;
+      this.o.committed?.();
       return true;
     } catch (err) {
       this.failures++;

@@ -124,3 +124,22 @@ registerMigration({
       steps TEXT NOT NULL, PRIMARY KEY (project, trace_id, first_seq));
   `,
 });
+
+// Version 13: narrower rollups for unfiltered views (per model, per agent, learning without the
+// agent), filled from the finer ones so nothing is rebuilt from the log.
+const SUM_COLS = 'calls, unpriced_calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd';
+const SUM_TOTALS = SUM_COLS.split(', ').map((c) => `SUM(${c})`).join(', ');
+registerMigration({
+  version: 13,
+  sql: `
+    CREATE TABLE cost_model_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, model TEXT NOT NULL, ${USAGE},
+      PRIMARY KEY (project, hour, model)) WITHOUT ROWID;
+    CREATE TABLE cost_agent_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, agent_id TEXT NOT NULL, ${USAGE},
+      PRIMARY KEY (project, hour, agent_id)) WITHOUT ROWID;
+    CREATE TABLE learning_all_hourly (project TEXT NOT NULL, hour INTEGER NOT NULL, kind TEXT NOT NULL,
+      subtype TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (project, hour, kind, subtype)) WITHOUT ROWID;
+    INSERT INTO cost_model_hourly SELECT project, hour, model, ${SUM_TOTALS} FROM cost_hourly GROUP BY project, hour, model;
+    INSERT INTO cost_agent_hourly SELECT project, hour, agent_id, ${SUM_TOTALS} FROM cost_hourly GROUP BY project, hour, agent_id;
+    INSERT INTO learning_all_hourly SELECT project, hour, kind, subtype, SUM(n) FROM learning_hourly GROUP BY project, hour, kind, subtype;
+  `,
+});

@@ -4,15 +4,18 @@
  * latest biometric readings beside each agent. Without a session filter the totals come from the
  * hourly rollups; with one, from that session's chains.
  */
-import { and, desc, eq, gte, inArray, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import { latestReadings, type Readings } from './biometric-query.js';
 import { involves } from './chain-filters.js';
 import { summarize, type ChainSummary } from './chain-summary.js';
 import { echoFilters, type DashboardFilters } from './filters.js';
+import type { HandoffIndex } from './handoff-index.js';
+import { windowPairs } from './handoff-query.js';
+import { agentsOf, sessionChains, sessionHandoffs } from './session-chains.js';
 import { inProjects, orNull } from './query-util.js';
 import { reasoningTotals, sessionTotals, type AgentFigures, type Totals } from './reasoning-totals.js';
-import { agents as agentsSeen, chainAgents, chains, handoffHourly } from './schema/index.js';
+import { agents as agentsSeen, chains } from './schema/index.js';
 import { iso } from './time.js';
 
 export const DEFAULT_ACTIVE_MINUTES = 5;
@@ -34,7 +37,7 @@ export interface ReasoningDashboard {
   handoffs: { from_agent: string | null; to_agent: string; count: number }[];
 }
 
-export function reasoningDashboard(db: SqliteDatabase, projects: string[], f: DashboardFilters, now: number, activeMinutes: number): ReasoningDashboard {
+export function reasoningDashboard(db: SqliteDatabase, projects: string[], f: DashboardFilters, now: number, activeMinutes: number, index?: HandoffIndex): ReasoningDashboard {
   const activeMs = activeMinutes * 60_000;
   const scope = chainScope(projects, f);
   const activeWhere = and(scope, eq(chains.status, 'running'), gte(chains.last_ts, now - activeMs));
@@ -59,7 +62,7 @@ export function reasoningDashboard(db: SqliteDatabase, projects: string[], f: Da
     totals,
     avg_confidence: totals.avg_confidence,
     agents: withContext(db, projects, agents),
-    handoffs: handoffPairs(db, projects, f),
+    handoffs: handoffPairs(db, projects, f, index),
   };
   if (f.model !== undefined) out.ignored_filters = ['model'];
   return out;
@@ -96,30 +99,15 @@ function withContext(db: SqliteDatabase, projects: string[], figures: AgentFigur
   });
 }
 
-function handoffPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters): ReasoningDashboard['handoffs'] {
+function handoffPairs(db: SqliteDatabase, projects: string[], f: DashboardFilters, index?: HandoffIndex): ReasoningDashboard['handoffs'] {
   if (f.session !== undefined) {
-    const ca = chainAgents;
-    return db.orm
-      .select({ from_agent: ca.handed_from, to_agent: ca.agent_id, count: sql<number>`total(${ca.handoffs_in})` })
-      .from(ca)
-      .innerJoin(chains, and(eq(chains.project, ca.project), eq(chains.trace_id, ca.trace_id)))
-      .where(and(chainScope(projects, f), gte(chains.last_ts, f.since), isNotNull(ca.handed_from)))
-      .groupBy(ca.handed_from, ca.agent_id)
-      .all()
-      .map((r) => ({ ...r, from_agent: orNull(r.from_agent) }))
+    return sessionHandoffs(agentsOf(db, sessionChains(db, projects, f)), f.agent)
+      .map((p) => ({ from_agent: orNull(p.from_agent), to_agent: p.to_agent, count: p.handoffs }))
       .sort((a, b) => b.count - a.count);
   }
-  const h = handoffHourly;
-  const conds: (SQL | undefined)[] = [inProjects(h.project, projects), gte(h.hour, f.since)];
-  if (f.agent !== undefined) conds.push(or(eq(h.from_agent, f.agent), eq(h.to_agent, f.agent)));
-  return db.orm
-    .select({ from_agent: h.from_agent, to_agent: h.to_agent, count: sql<number>`total(${h.handoffs})` })
-    .from(h)
-    .where(and(...conds))
-    .groupBy(h.from_agent, h.to_agent)
-    .having(ne(sql`total(${h.handoffs})`, 0))
-    .all()
-    .map((r) => ({ ...r, from_agent: orNull(r.from_agent) }))
+  return windowPairs(db, projects, f, index)
+    .filter((p) => p.handoffs > 0)
+    .map((p) => ({ from_agent: p.from_agent, to_agent: p.to_agent, count: p.handoffs }))
     .sort((a, b) => b.count - a.count)
     .slice(0, 100);
 }

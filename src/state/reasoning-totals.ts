@@ -3,12 +3,12 @@
  * errors and average confidence, overall and per agent. From the hourly rollups (which outlive the
  * chains' detail), or — for one session — from that session's chains.
  */
-import { and, eq, gte, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, ne, sql } from 'drizzle-orm';
 import type { SqliteDatabase } from '../runtime/types.js';
 import type { DashboardFilters } from './filters.js';
 import { inProjects, ratio } from './query-util.js';
-import { involves } from './chain-filters.js';
-import { chainAgents, chainHourly, chains } from './schema/index.js';
+import { chainHourly } from './schema/index.js';
+import { agentsOf, sessionChains } from './session-chains.js';
 
 export interface Totals {
   chains: number;
@@ -74,62 +74,44 @@ export function reasoningTotals(db: SqliteDatabase, projects: string[], f: Dashb
   return { totals, agents };
 }
 
+/** The same figures for one session, summed over its (few) chains. */
 export function sessionTotals(db: SqliteDatabase, projects: string[], f: DashboardFilters): { totals: Totals; agents: AgentFigures[] } {
-  const conds: (SQL | undefined)[] = [inProjects(chains.project, projects), eq(chains.session_id, f.session!), gte(chains.last_ts, f.since)];
-  const ca = chainAgents;
-  if (f.agent !== undefined) conds.push(involves(f.agent));
-  const where = and(...conds);
-  const t = db.orm
-    .select({
-      chains: sql<number>`count(*)`,
-      completed: sql<number>`total(${chains.status} = 'completed')`,
-      failed: sql<number>`total(${chains.status} = 'failed')`,
-      steps: sql<number>`total(${chains.events})`,
-      conf_sum: sql<number>`total(${chains.conf_sum})`,
-      conf_n: sql<number>`total(${chains.conf_n})`,
-      handoffs: sql<number>`total(${chains.handoffs})`,
-      errors: sql<number>`total(${chains.errors})`,
-    })
-    .from(chains)
-    .where(where)
-    .get();
-  const join = and(eq(chains.project, ca.project), eq(chains.trace_id, ca.trace_id));
-  const rows = db.orm
-    .select({
-      agent_id: ca.agent_id,
-      chains: sql<number>`count(*)`,
-      completed: sql<number>`total(${chains.status} = 'completed')`,
-      failed: sql<number>`total(${chains.status} = 'failed')`,
-      steps: sql<number>`total(${ca.steps})`,
-      conf_sum: sql<number>`total(${ca.conf_sum})`,
-      conf_n: sql<number>`total(${ca.conf_n})`,
-      handoffs_in: sql<number>`total(${ca.handoffs_in})`,
-    })
-    .from(ca)
-    .innerJoin(chains, join)
-    .where(and(where, f.agent !== undefined ? eq(ca.agent_id, f.agent) : undefined))
-    .groupBy(ca.agent_id)
-    .all();
-  const out = new Map(
-    db.orm
-      .select({ agent_id: ca.handed_from, n: sql<number>`total(${ca.handoffs_in})` })
-      .from(ca)
-      .innerJoin(chains, join)
-      .where(and(where, inArray(ca.handed_from, rows.map((r) => r.agent_id))))
-      .groupBy(ca.handed_from)
-      .all()
-      .map((r) => [r.agent_id, r.n]),
-  );
-  return {
-    totals: {
-      chains: t?.chains ?? 0, completed: t?.completed ?? 0, failed: t?.failed ?? 0, steps: t?.steps ?? 0,
-      handoffs: t?.handoffs ?? 0, errors: t?.errors ?? 0, avg_confidence: ratio(t?.conf_sum ?? 0, t?.conf_n ?? 0),
-    },
-    agents: rows
-      .map((a) => ({
-        agent_id: a.agent_id, chains: a.chains, completed: a.completed, failed: a.failed, steps: a.steps,
-        avg_confidence: ratio(a.conf_sum, a.conf_n), handoffs_out: out.get(a.agent_id) ?? 0, handoffs_in: a.handoffs_in, errors: null,
-      }))
-      .sort((a, b) => b.steps - a.steps),
+  const rows = sessionChains(db, projects, f);
+  const statusOf = new Map(rows.map((r) => [`${r.project}\u0000${r.trace_id}`, r.status]));
+  let confSum = 0;
+  let confN = 0;
+  const totals: Totals = { chains: rows.length, completed: 0, failed: 0, steps: 0, handoffs: 0, errors: 0, avg_confidence: null };
+  for (const r of rows) {
+    if (r.status === 'completed') totals.completed++;
+    if (r.status === 'failed') totals.failed++;
+    totals.steps += r.events;
+    totals.handoffs += r.handoffs;
+    totals.errors += r.errors;
+    confSum += r.conf_sum;
+    confN += r.conf_n;
+  }
+  totals.avg_confidence = ratio(confSum, confN);
+  const per = new Map<string, AgentFigures & { conf_sum: number; conf_n: number }>();
+  const figures = (id: string) => {
+    let a = per.get(id);
+    if (!a) per.set(id, (a = { agent_id: id, chains: 0, completed: 0, failed: 0, steps: 0, avg_confidence: null, handoffs_out: 0, handoffs_in: 0, errors: null, conf_sum: 0, conf_n: 0 }));
+    return a;
   };
+  for (const ca of agentsOf(db, rows)) {
+    if (ca.handed_from !== null && ca.handed_from !== '') figures(ca.handed_from).handoffs_out += ca.handoffs_in;
+    const a = figures(ca.agent_id);
+    const status = statusOf.get(`${ca.project}\u0000${ca.trace_id}`);
+    a.chains++;
+    if (status === 'completed') a.completed++;
+    if (status === 'failed') a.failed++;
+    a.steps += ca.steps;
+    a.handoffs_in += ca.handoffs_in;
+    a.conf_sum += ca.conf_sum;
+    a.conf_n += ca.conf_n;
+  }
+  const agents = [...per.values()]
+    .filter((a) => a.chains > 0 && (f.agent === undefined || a.agent_id === f.agent))
+    .map(({ conf_sum, conf_n, ...a }) => ({ ...a, avg_confidence: ratio(conf_sum, conf_n) }))
+    .sort((a, b) => b.steps - a.steps);
+  return { totals, agents };
 }

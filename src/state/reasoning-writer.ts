@@ -9,6 +9,7 @@ import { isErrorEvent, terminalStatus } from './chain-status.js';
 import { isCostEvent, str, type Data } from './event-facts.js';
 import { Rollup } from './rollup.js';
 import { ChainStore } from './chain-store.js';
+import type { HandoffIndex } from './handoff-index.js';
 import { hourOf } from './time.js';
 
 export const CHAIN_HOURLY_SUMS = ['chains', 'completed', 'failed', 'steps', 'conf_sum', 'conf_n', 'handoffs_out', 'handoffs_in', 'errors'] as const;
@@ -34,7 +35,7 @@ export class ReasoningWriter {
   private readonly readHandedFrom: SqlStatement;
   private readonly store: ChainStore;
 
-  constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>) {
+  constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>, private readonly index: HandoffIndex) {
     this.store = new ChainStore(db);
     this.hourly = new Rollup(db, 'chain_hourly', ['project', 'hour', 'agent_id'], CHAIN_HOURLY_SUMS);
     this.handoffs = new Rollup(db, 'handoff_hourly', ['project', 'hour', 'from_agent', 'to_agent'], ['handoffs', 'calls', 'cost_usd']);
@@ -167,6 +168,6 @@ export class ReasoningWriter {
     this.chains.clear();
     this.handedFrom.clear();
     this.hourly.flush();
-    this.handoffs.flush();
+    this.handoffs.flush((k, s) => this.index.stage(k[0] as string, k[1] as number, k[2] as string, k[3] as string, s[0], s[1], s[2]));
   }
 }

@@ -49,8 +49,12 @@ export class Rollup {
     this.row(k, key[0], key[1], key[2], key[3], key[4])[this.sums.indexOf(column)] += delta;
   }
 
-  flush(): void {
-    for (const r of this.rows.values()) this.stmt.run(...r.key, ...r.sums);
+  /** Writes every row; `each` sees each row's key values and sums as written. */
+  flush(each?: (key: SqlValue[], sums: number[]) => void): void {
+    for (const r of this.rows.values()) {
+      this.stmt.run(...r.key, ...r.sums);
+      each?.(r.key, r.sums);
+    }
     this.rows.clear();
   }
 

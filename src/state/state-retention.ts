@@ -52,6 +52,9 @@ export class StateRetention {
       ['handoff_hourly', 'project, hour, from_agent, to_agent', now - ROLLUP_KEEP_MS],
       ['chain_hourly', 'project, hour, agent_id', now - ROLLUP_KEEP_MS],
       ['learning_hourly', 'project, hour, agent_id, kind, subtype', now - ROLLUP_KEEP_MS],
+      ['learning_all_hourly', 'project, hour, kind, subtype', now - ROLLUP_KEEP_MS],
+      ['cost_model_hourly', 'project, hour, model', now - ROLLUP_KEEP_MS],
+      ['cost_agent_hourly', 'project, hour, agent_id', now - ROLLUP_KEEP_MS],
     ];
     const projects = this.db.prepare('SELECT project FROM state_projects').all<{ project: string }>().map((r) => r.project);
     for (const [table, key, cutoff] of byHour) {

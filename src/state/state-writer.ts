@@ -9,6 +9,7 @@ import { ContextWriter } from './context-writer.js';
 import { CostWriter } from './cost-writer.js';
 import { dataFor, isCostEvent } from './event-facts.js';
 import { LearningWriter } from './learning-writer.js';
+import type { HandoffIndex } from './handoff-index.js';
 import { ReasoningWriter } from './reasoning-writer.js';
 
 export type DashboardName = 'cost' | 'reasoning' | 'learning';
@@ -24,10 +25,10 @@ export class StateWriter {
   private readonly knownProjects = new Set<string>();
   private readonly addProject: SqlStatement;
 
-  constructor(db: SqliteDatabase, retention: Record<Tier, number>) {
+  constructor(db: SqliteDatabase, retention: Record<Tier, number>, private readonly index: HandoffIndex) {
     this.addProject = db.prepare('INSERT OR IGNORE INTO state_projects (project) VALUES (?)');
     this.cost = new CostWriter(db);
-    this.reasoning = new ReasoningWriter(db, retention);
+    this.reasoning = new ReasoningWriter(db, retention, index);
     this.learning = new LearningWriter(db, retention);
     this.context = new ContextWriter(db, retention);
   }
@@ -57,8 +58,14 @@ export class StateWriter {
       this.learning.reset();
       this.context.reset();
       this.knownProjects.clear();
+      this.index.discard();
       throw err;
     }
+  }
+
+  /** The batch's transaction committed: in-memory indexes may now count it. */
+  committed(): void {
+    this.index.commit();
   }
 
   private markDirty(e: StoredEvent): void {

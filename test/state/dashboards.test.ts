@@ -14,6 +14,13 @@ describe('dashboards on Node (better-sqlite3), real HTTP', () => {
     expect(s.errors).toEqual([]);
   });
 
+  it('answers zeros, not errors, before any event', async () => {
+    const get = getter(s.url);
+    expect(await get('/v1/dashboards/cost')).toMatchObject({ total_usd: 0, calls: 0, cache_hit_rate: null, by_model: [], by_agent: [] });
+    expect(await get('/v1/dashboards/reasoning')).toMatchObject({ active_chains: [], active_count: 0, totals: { chains: 0, avg_confidence: null } });
+    expect(await get('/v1/dashboards/learning')).toMatchObject({ memories: { formed: 0 }, hypotheses: { validation_rate: null }, learning_rate_per_hour: 0 });
+  });
+
   it('answers the shared scenario exactly', async () => {
     await postAll(s.url, scenarioBatches(Date.now()));
     await settled(s.url);

@@ -19,6 +19,19 @@ export const costHourly = sqliteTable(
   (t) => [primaryKey({ columns: [t.project, t.hour, t.agent_id, t.model] })],
 );
 
+/** The same sums without the agent (model views) and without the model (agent views). */
+export const costModelHourly = sqliteTable(
+  'cost_model_hourly',
+  { project: text('project').notNull(), hour: integer('hour').notNull(), model: text('model').notNull(), ...usageColumns() },
+  (t) => [primaryKey({ columns: [t.project, t.hour, t.model] })],
+);
+
+export const costAgentHourly = sqliteTable(
+  'cost_agent_hourly',
+  { project: text('project').notNull(), hour: integer('hour').notNull(), agent_id: text('agent_id').notNull(), ...usageColumns() },
+  (t) => [primaryKey({ columns: [t.project, t.hour, t.agent_id] })],
+);
+
 export const costSessionHourly = sqliteTable(
   'cost_session_hourly',
   {

@@ -18,6 +18,19 @@ export const learningHourly = sqliteTable(
   (t) => [primaryKey({ columns: [t.project, t.hour, t.agent_id, t.kind, t.subtype] })],
 );
 
+/** learning_hourly without the agent, for unfiltered views. */
+export const learningAllHourly = sqliteTable(
+  'learning_all_hourly',
+  {
+    project: text('project').notNull(),
+    hour: integer('hour').notNull(),
+    kind: text('kind').notNull(),
+    subtype: text('subtype').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.project, t.hour, t.kind, t.subtype] })],
+);
+
 export const learningTotals = sqliteTable(
   'learning_totals',
   {

@@ -239,7 +239,9 @@ export class Hub {
     if (this.closing) return;
     if (e.tier === 'critical') {
       this.broadcast('critical', [e]);
-      this.o.metrics.criticalLatencySeconds.observe(Math.max(0, this.o.clock.now() - e.received_at) / 1000);
+      const latency = Math.max(0, this.o.clock.now() - e.received_at) / 1000;
+      this.o.metrics.criticalLatencySeconds.observe(latency);
+      this.o.metrics.deliveryLatencySeconds.observe({ tier: 'critical' }, latency);
       return;
     }
     const tier = e.tier;
@@ -267,6 +269,7 @@ export class Hub {
     const events = this.pending[tier];
     if (events.length === 0) return;
     this.pending[tier] = [];
+    this.o.metrics.deliveryLatencySeconds.observe({ tier }, Math.max(0, this.o.clock.now() - events[0].received_at) / 1000);
     this.broadcast(tier, events);
   }
 

@@ -21,6 +21,7 @@ export class Metrics {
   readonly httpRequests: client.Counter<'route' | 'status'>;
   readonly appendSeconds: client.Histogram;
   readonly criticalLatencySeconds: client.Histogram;
+  readonly deliveryLatencySeconds: client.Histogram<'tier'>;
   readonly disconnects: client.Counter<'reason'>;
   readonly shed: client.Counter<'reason'>;
 
@@ -51,6 +52,13 @@ export class Metrics {
       name: 'auren_ingest_commit_seconds',
       help: 'Time to durably commit one ingest batch',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [r],
+    });
+    this.deliveryLatencySeconds = new client.Histogram({
+      name: 'auren_stream_delivery_latency_seconds',
+      help: 'From receipt of the oldest event in a frame to the frame leaving the batcher, by tier',
+      labelNames: ['tier'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 2.5],
       registers: [r],
     });
     this.criticalLatencySeconds = new client.Histogram({

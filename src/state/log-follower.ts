@@ -9,6 +9,9 @@ import type { StoredEvent } from '../core/event.js';
 import type { SqliteDatabase, SqlStatement } from '../runtime/types.js';
 import type { EventLog } from '../store/event-log.js';
 
+const TARGET_MS = 40;
+const MIN_CHUNK = 200;
+
 export interface FollowerOptions {
   db: SqliteDatabase;
   log: EventLog;
@@ -16,7 +19,7 @@ export interface FollowerOptions {
   apply: (events: readonly StoredEvent[]) => void;
   /** Called after each batch's transaction committed. */
   committed?: () => void;
-  /** Most events applied in one transaction. */
+  /** Most events applied in one transaction (the follower adapts below it to keep each short). */
   chunk?: number;
   /** Queued live events beyond which the follower drops the queue and re-reads from the log. */
   maxQueued?: number;
@@ -37,13 +40,17 @@ export class LogFollower {
   private isolateUntil = 0;
   private poison = { seq: 0, attempts: 0 };
   private readonly saveWatermark: SqlStatement;
-  private readonly chunk: number;
+  private readonly maxChunk: number;
+  /** Events per transaction now: grown while transactions are quick, shrunk when one blocks long. */
+  private chunk = 2000;
   private readonly maxQueued: number;
 
   constructor(private readonly o: FollowerOptions) {
-    // Big transactions: a batch's rollup rows are written once however many events touch them.
-    this.chunk = o.chunk ?? 20_000;
-    this.maxQueued = o.maxQueued ?? 200_000;
+    // Big transactions write each rollup row once however many events touch it; but every one
+    // holds the event loop, so the size adapts to keep a transaction near TARGET_MS.
+    this.maxChunk = o.chunk ?? 20_000;
+    this.chunk = Math.min(this.chunk, this.maxChunk);
+    this.maxQueued = o.maxQueued ?? 50_000;
     this.watermark = o.db.prepare('SELECT seq FROM state_watermark WHERE id = 1').get<{ seq: number }>()?.seq ?? 0;
     this.saveWatermark = o.db.prepare('UPDATE state_watermark SET seq = ? WHERE id = 1');
   }
@@ -89,9 +96,11 @@ export class LogFollower {
       this.catchingUp = true;
       for (;;) {
         if (this.stopped) return;
-        const batch = await this.o.log.read(this.watermark, this.watermark < this.isolateUntil ? 1 : this.chunk);
+        const want = this.watermark < this.isolateUntil ? 1 : this.chunk;
+        const batch = await this.o.log.read(this.watermark, want);
         if (batch.length > 0 && !this.applyBatch(batch)) return;
-        if (batch.length === 0 || (batch.length < this.chunk && this.watermark >= this.isolateUntil)) break;
+        // Fewer than asked for: the log has nothing more right now (the queue holds what follows).
+        if (batch.length === 0 || (batch.length < want && this.watermark >= this.isolateUntil)) break;
         await new Promise((r) => setImmediate(r));
       }
       if (this.overflowed) return; // the queue was dropped meanwhile: read on
@@ -100,6 +109,7 @@ export class LogFollower {
     while (this.queue.length > 0 && !this.stopped) {
       const take = this.queue.splice(0, this.chunk).filter((e) => e.seq > this.watermark);
       if (take.length > 0 && !this.applyBatch(take)) return;
+      if (this.queue.length > 0) await new Promise((r) => setImmediate(r));
     }
   }
 
@@ -107,10 +117,12 @@ export class LogFollower {
   private applyBatch(batch: readonly StoredEvent[]): boolean {
     const last = batch[batch.length - 1].seq;
     try {
+      const started = performance.now();
       this.o.db.transaction(() => {
         this.o.apply(batch);
         this.saveWatermark.run(last);
       });
+      this.adapt(batch.length, performance.now() - started);
       this.watermark = last;
       this.applied += batch.length;
       this.o.committed?.();
@@ -129,6 +141,11 @@ export class LogFollower {
       this.backoff();
       return false;
     }
+  }
+
+  private adapt(size: number, ms: number): void {
+    if (ms > TARGET_MS * 2) this.chunk = Math.max(MIN_CHUNK, Math.floor(this.chunk * 0.7));
+    else if (ms < TARGET_MS && size >= this.chunk) this.chunk = Math.min(this.maxChunk, Math.ceil(this.chunk * 1.25));
   }
 
   /**

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { EventDraft, StoredEvent } from '../../src/core/event.js';
+import { silentLogger, type Logger } from '../../src/core/log.js';
+import { openSqlite } from '../../src/runtime/node/sqlite.js';
+import { LogFollower } from '../../src/state/log-follower.js';
+import '../../src/state/migrations.js';
+import { SqliteEventLog } from '../../src/store/sqlite/sqlite-event-log.js';
+import { tempDir } from '../helpers/config.js';
+
+function setup() {
+  const db = openSqlite(join(tempDir(), 'auren.db'));
+  const log = new SqliteEventLog({ db, clock: { now: () => Date.now() }, dedupWindowMs: 1000 });
+  return { db, log };
+}
+
+let n = 0;
+const drafts = (k: number): EventDraft[] =>
+  Array.from({ length: k }, () => ({ id: `e${n++}`, ts: Date.now(), received_at: Date.now(), project: 'p', type: 'agent.step', tier: 'operational' as const }));
+
+async function until(pred: () => boolean, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!pred()) {
+    if (Date.now() - start > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('LogFollower: every committed event applied exactly once, in order', () => {
+  it('catches up from the log, follows live appends, and re-reads after its queue overflows', async () => {
+    const { db, log } = setup();
+    log.appendSync(drafts(3000)); // before the follower exists: replayed from the log
+    const seen: number[] = [];
+    const f = new LogFollower({ db, log, logger: silentLogger, apply: (evs) => seen.push(...evs.map((e) => e.seq)), maxQueued: 500 });
+    f.start();
+    // Live appends in bursts bigger than the queue allows: the follower falls back to reading the log.
+    for (let i = 0; i < 20; i++) log.appendSync(drafts(i % 2 ? 700 : 50));
+    await until(() => f.lag() === 0);
+    for (let i = 0; i < 10; i++) {
+      log.appendSync(drafts(10));
+      await new Promise((r) => setImmediate(r));
+    }
+    await until(() => f.lag() === 0);
+    await f.stop();
+    expect(seen).toEqual(Array.from({ length: log.lastSeq() }, (_, i) => i + 1));
+    expect(db.prepare('SELECT seq FROM state_watermark').get<{ seq: number }>()!.seq).toBe(log.lastSeq());
+  });
+
+  it('skips (and logs) an event that can never be applied, applying all the others once', async () => {
+    const { db, log } = setup();
+    log.appendSync(drafts(50));
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (msg) => errors.push(msg) };
+    const seen: number[] = [];
+    const f = new LogFollower({
+      db, log, logger,
+      apply: (evs: readonly StoredEvent[]) => {
+        if (evs.some((e) => e.seq === 17)) throw new Error('poison');
+        seen.push(...evs.map((e) => e.seq));
+      },
+    });
+    f.start();
+    await until(() => f.watermark === 50, 15_000);
+    await f.stop();
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1).filter((s) => s !== 17));
+    expect(errors).toContain('dashboard state skipped an event it cannot apply');
+  });
+});

@@ -45,6 +45,9 @@ describe('dashboard state survives restarts and retention', () => {
     expect(log.count()).toBe(0);
     expect(await dashboardsOf(s).retention.sweepOnce()).toBeGreaterThan(0);
 
+    // A window that ends before the events were made sees none of them.
+    expect(await get('/v1/dashboards/cost?window=1h')).toMatchObject({ total_usd: 0, calls: 0 });
+    expect((await get('/v1/dashboards/learning?window=1h')).memories.formed).toBe(0);
     const after = { cost: await get('/v1/dashboards/cost?window=7d'), reasoning: await get('/v1/dashboards/reasoning?window=7d'), learning: await get('/v1/dashboards/learning?window=7d') };
     for (const k of ['total_usd', 'calls', 'unpriced_calls', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_hit_rate', 'by_model', 'by_agent']) {
       expect(after.cost[k], k).toEqual(before.cost[k]);

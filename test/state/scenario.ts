@@ -76,6 +76,13 @@ export async function checkScenario(get: Get): Promise<void> {
   expect(bySession.total_usd).toBeCloseTo(0.0021, 9);
   const byAgent = await get('/v1/dashboards/cost?window=1h&agent=analyst&model=gpt-4o');
   expect(byAgent.total_usd).toBeCloseTo(0.42, 9);
+  const byModel = await get('/v1/dashboards/cost?model=gpt-4o');
+  expect(byModel.by_model.map((m: { model: string }) => m.model)).toEqual(['gpt-4o']);
+  expect(byModel.by_agent.map((a: { agent_id: string; cost_usd: number }) => [a.agent_id, a.cost_usd])).toEqual([['planner', 3], ['analyst', 0.42]]);
+  expect(byModel.handoffs.ignored_filters).toEqual(['model']);
+  const planner = await get('/v1/dashboards/cost?agent=planner');
+  expect(planner).toMatchObject({ total_usd: 3, calls: 1, cache_hit_rate: 0.4 });
+  expect(planner.by_agent).toHaveLength(1);
 
   const reasoning = await get('/v1/dashboards/reasoning');
   const active = reasoning.active_chains.map((c: { trace_id: string }) => c.trace_id).sort();
@@ -126,7 +133,7 @@ export async function checkScenario(get: Get): Promise<void> {
   expect(learning.knowledge_graph).toMatchObject({ nodes: 2, edges: 1, nodes_added: 2, edges_added: 1 });
   expect(learning.learning_events).toBe(3 + 1 + 3);
   expect(learning.learning_rate_per_hour).toBeGreaterThan(0);
-  const planner = await get('/v1/dashboards/learning?agent=planner');
-  expect(planner.memories).toMatchObject({ formed: 2, recalled: 1 });
-  expect(planner.hypotheses.total).toBe(0);
+  const plannerLearning = await get('/v1/dashboards/learning?agent=planner');
+  expect(plannerLearning.memories).toMatchObject({ formed: 2, recalled: 1 });
+  expect(plannerLearning.hypotheses.total).toBe(0);
 }

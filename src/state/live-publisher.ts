@@ -1,8 +1,8 @@
 /**
  * Pushes dashboard frames to stream clients that asked for `dashboards=…`: once a second at most per
  * dashboard and project, only for dashboards someone watches, and only when the rendered data
- * changed. Projects whose state changed are rendered at once; others every few seconds, because
- * "active" chains age out with time alone.
+ * changed. Projects whose state changed are rendered at once; otherwise reasoning every few seconds
+ * (active chains age out with time alone) and cost and learning when the hour turns (the window moves).
  */
 import type { Logger } from '../core/log.js';
 import type { Clock } from '../core/clock.js';
@@ -10,6 +10,7 @@ import type { Hub } from '../stream/hub.js';
 import type { DashboardState } from './dashboard-state.js';
 import { sleep } from './sleep.js';
 import type { DashboardName } from './state-writer.js';
+import { hourOf } from './time.js';
 
 const NAMES: DashboardName[] = ['cost', 'reasoning', 'learning'];
 
@@ -50,7 +51,7 @@ export class LivePublisher {
       for (const project of projects) {
         const key = `${name}\u0000${project}`;
         const prev = this.last.get(key);
-        if (prev && !changed.has(project) && now - prev.at < refresh) continue;
+        if (prev && !changed.has(project) && !this.due(name, prev.at, now, refresh)) continue;
         const json = JSON.stringify(state.liveView(name, project, now));
         this.last.set(key, { json, at: now });
         if (prev?.json === json) continue;
@@ -59,6 +60,10 @@ export class LivePublisher {
       }
       changed.clear();
     }
+  }
+
+  private due(name: DashboardName, at: number, now: number, refresh: number): boolean {
+    return name === 'reasoning' ? now - at >= refresh : hourOf(now) !== hourOf(at);
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -71,7 +71,9 @@ for (const name of opts.only) {
   } catch (err) {
     failed = true;
     log(`row ${name} failed: ${(err as Error).stack ?? err}`);
-    rows.push({ row: 0, measure: name, system: '', value: null, unit: '', status: 'error', note: (err as Error).message.split('\n')[0] });
+    const lines = (err as Error).message.split('\n').filter((l) => l.trim());
+    const note = lines.length > 1 ? `${lines[0]} — ${lines.at(-1)!.slice(0, 200)}` : lines[0];
+    rows.push({ row: 0, measure: name, system: '', value: null, unit: '', status: 'error', note });
     await stopAll();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Ceiling baseline: the least a Bun server can do for the same job — parse NDJSON, insert each event
  * into bun:sqlite in one transaction per request (WAL, synchronous=NORMAL, like Auren), reply 202, and
- * hand the batch to every WebSocket client with Bun's native `server.publish` (one frame per request).
+ * hand the batch to every WebSocket client with Bun's native `server.publish` (frames of ≤ 50 events).
  * No validation, tiers, dedup, limits or metrics: the gap to it is what Auren's pipeline costs.
  *
  *   bun bench/baselines/bun-ceiling.ts --port 0 --data-dir DIR
@@ -22,6 +22,8 @@ db.run('PRAGMA synchronous = NORMAL');
 db.run('CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, ts TEXT, type TEXT, agent_id TEXT, trace_id TEXT, body TEXT)');
 const insert = db.prepare('INSERT INTO events (seq, ts, type, agent_id, trace_id, body) VALUES (?, ?, ?, ?, ?, ?)');
 let seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM events').get() as { s: number }).s;
+
+const FRAME_EVENTS = 50;
 
 interface Parsed {
   line: string;
@@ -60,9 +62,12 @@ const server = Bun.serve({
     }
     const first = seq + 1;
     store(rows);
-    let frame = '{"type":"events","events":[';
-    for (let i = 0; i < rows.length; i++) frame += `${i ? ',' : ''}{"seq":${first + i},${rows[i].line.slice(1)}`;
-    srv.publish('all', frame + ']}');
+    // Frames of at most 50 events, the size of Auren's operational batches, so both push the same bytes.
+    for (let start = 0; start < rows.length; start += FRAME_EVENTS) {
+      let frame = '{"type":"events","events":[';
+      for (let i = start; i < Math.min(rows.length, start + FRAME_EVENTS); i++) frame += `${i > start ? ',' : ''}{"seq":${first + i},${rows[i].line.slice(1)}`;
+      srv.publish('all', frame + ']}');
+    }
     return Response.json({ accepted: rows.length, duplicates: 0, rejected: 0, errors: [] }, { status: 202 });
   },
   websocket: {

@@ -34,12 +34,13 @@ export interface FleetOptions {
   stalled?: number;
   sse?: boolean;
   query?: string;
-  /** Client processes to spread the connections over (default: 1 per 1,000 connections, at most 4). */
+  /** Client processes to spread the connections over (default: 2, or 1 per 1,000 connections, at most 4). */
   processes?: number;
 }
 
 export async function startClients(url: string, o: FleetOptions): Promise<ClientFleet> {
-  const procs = Math.max(1, o.processes ?? Math.min(4, Math.ceil(o.count / 1000)));
+  // Two processes at least (one per core) once there is real traffic to read, at most four.
+  const procs = o.processes ?? (o.count < 20 ? 1 : Math.min(4, Math.max(2, Math.ceil(o.count / 1000))));
   const children: Child[] = [];
   for (let p = 0; p < procs; p++) {
     const share = Math.floor(o.count / procs) + (p < o.count % procs ? 1 : 0);

@@ -16,7 +16,7 @@ import { startChild } from './procs.js';
 import { bunPath, ROOT, WORK } from './systems.js';
 
 /** Bump when the workload or seeding changes, so old caches are not reused. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 const MAX_AGE_MS = 12 * 3_600_000;
 
 interface Stamp {
@@ -36,7 +36,13 @@ const readStamp = (path: string): Stamp | undefined => (existsSync(path) ? (JSON
 
 /** The events-only store of `events` events, seeded now unless a fresh one is cached. */
 export async function pristineStore(events: number, log: (m: string) => void): Promise<Store> {
-  const dir = join(WORK, 'seed', `events-${events}`);
+  // The store's own schema code is part of the key: a store written under other migrations is reseeded.
+  const dir = join(WORK, 'seed', `events-${events}-${hashFiles([join(ROOT, 'src/store/sqlite/migrations.ts')])}`);
+  mkdirSync(join(WORK, 'seed'), { recursive: true });
+  const stale = (f: string) => (f === `events-${events}` || f.startsWith(`events-${events}-`)) && join(WORK, 'seed', f) !== dir;
+  for (const old of readdirSync(join(WORK, 'seed')).filter(stale)) {
+    rmSync(join(WORK, 'seed', old), { recursive: true, force: true });
+  }
   const stampPath = join(dir, 'stamp.json');
   const stamp = readStamp(stampPath);
   if (stamp && stamp.version === SEED_VERSION && stamp.events === events && Date.now() - stamp.createdAt < MAX_AGE_MS) {
@@ -52,13 +58,16 @@ export async function pristineStore(events: number, log: (m: string) => void): P
   return { dir, seconds: done.seconds, reused: false };
 }
 
-/** A hash of the dashboard state's schema: a cached state with another schema is not reused. */
-export function stateSchemaHash(): string {
+function hashFiles(files: string[]): string {
   const h = createHash('sha1');
-  const schema = join(ROOT, 'src/state/schema');
-  const files = [join(ROOT, 'src/state/migrations.ts'), ...(existsSync(schema) ? readdirSync(schema).sort().map((f) => join(schema, f)) : [])];
   for (const f of files) if (existsSync(f)) h.update(f).update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
+}
+
+/** A hash of the dashboard state's schema: a cached state with another schema is not reused. */
+export function stateSchemaHash(): string {
+  const schema = join(ROOT, 'src/state/schema');
+  return hashFiles([join(ROOT, 'src/state/migrations.ts'), ...(existsSync(schema) ? readdirSync(schema).sort().map((f) => join(schema, f)) : [])]);
 }
 
 /**

@@ -42,6 +42,7 @@ export class Workload {
   private readonly r: Rand;
   private readonly traces: Trace[] = [];
   private ts: number;
+  private count = 0;
   private readonly step: number;
 
   constructor(o: WorkloadOptions = {}) {
@@ -83,7 +84,9 @@ export class Workload {
     this.ts += this.step;
     if (t.lastSpan) e.parent_span_id = t.lastSpan;
     t.lastSpan = span;
-    e.data = this.data(type, e);
+    // A client-side event number first in data: unique per event, and the slot where loaders that replay
+    // pre-built bodies write a fresh number per request (see UNIQUE_SLOT), so no two sends repeat.
+    e.data = { n: this.count++, ...this.data(type, e) };
     return e;
   }
 
@@ -123,6 +126,36 @@ export class Workload {
     for (let i = 0; i < n; i++) out.push(this.next());
     return out;
   }
+}
+
+/**
+ * Where each workload event carries its number (`"data":{"n":123,`). Replaying the same bodies would
+ * look like a retry storm to Auren's storm control (repeats within a second are held back from the live
+ * stream), so loaders renumber this slot on every send, like a real client numbering its events.
+ */
+export const UNIQUE_SLOT = /"data":\{"n":\d+,/g;
+export const SLOT_PREFIX = '"data":{"n":';
+
+/** Splits a body at its number slots: parts[0] n parts[1] n … parts[k], each n filled in per send. */
+export function splitSlots(body: string): string[] {
+  const parts: string[] = [];
+  let pos = 0;
+  for (const m of body.matchAll(UNIQUE_SLOT)) {
+    parts.push(body.slice(pos, m.index + SLOT_PREFIX.length));
+    pos = m.index + m[0].length - 1;
+  }
+  parts.push(body.slice(pos));
+  return parts;
+}
+
+/** A sender of fresh bodies: each call renumbers the slots with the next numbers of this process. */
+export function renumberer(prefix: number): (parts: readonly string[]) => string {
+  let next = prefix * 1e9;
+  return (parts) => {
+    let out = parts[0];
+    for (let i = 1; i < parts.length; i++) out += next++ + parts[i];
+    return out;
+  };
 }
 
 /** NDJSON body of n events. */

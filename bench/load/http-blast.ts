@@ -1,17 +1,20 @@
 /**
  * Closed-loop HTTP load without wrk: C connections each POST the next body as soon as the previous
- * answer arrives, for a fixed time. Used where wrk is not installed (`--loader bun`).
+ * answer arrives, for a fixed time, renumbering each body's events per send (see UNIQUE_SLOT). Used
+ * where wrk is not installed (`--loader bun`).
  * Prints the same JSON summary line as load/post-events.lua.
  *
  *   bun bench/load/http-blast.ts --url URL --bodies DIR --count N --type CONTENT_TYPE --connections C --seconds S
  */
 import { readFileSync } from 'node:fs';
 import { Histogram } from '../lib/histogram.js';
+import { renumberer, splitSlots } from '../lib/workload.js';
 import { exitWithParent, flag } from './cli.js';
 
 const url = flag('--url', 'http://127.0.0.1:8080/v1/events');
 const dir = flag('--bodies', '.');
-const bodies = Array.from({ length: Number(flag('--count', '1')) }, (_, i) => readFileSync(`${dir}/body-${i}`, 'utf8'));
+const bodies = Array.from({ length: Number(flag('--count', '1')) }, (_, i) => splitSlots(readFileSync(`${dir}/body-${i}`, 'utf8')));
+const fresh = renumberer(process.pid % 1000);
 const type = flag('--type', 'application/x-ndjson');
 const seconds = Number(flag('--seconds', '5'));
 const connections = Number(flag('--connections', '8'));
@@ -26,7 +29,7 @@ const end = start + seconds * 1000;
 
 async function worker(): Promise<void> {
   while (performance.now() < end) {
-    const body = bodies[next++ % bodies.length];
+    const body = fresh(bodies[next++ % bodies.length]);
     const t = performance.now();
     try {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': type }, body });

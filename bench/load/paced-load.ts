@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { wallMs } from '../lib/histogram.js';
-import { ndjson, Workload } from '../lib/workload.js';
+import { ndjson, renumberer, splitSlots, Workload } from '../lib/workload.js';
 import { exitWithParent, flag } from './cli.js';
 
 const url = flag('--url', 'http://127.0.0.1:8080') + '/v1/events';
@@ -17,7 +17,8 @@ const probesPerSec = Number(flag('--probes', '0'));
 const maxInflight = 64;
 
 const work = new Workload({ seed: Number(flag('--seed', '7')) });
-const bodies = Array.from({ length: 64 }, () => ndjson(work.batch(batch)));
+const bodies = Array.from({ length: 64 }, () => splitSlots(ndjson(work.batch(batch))));
+const fresh = renumberer(process.pid % 1000);
 const intervalMs = (1000 * batch) / rate;
 const probeEvery = probesPerSec > 0 ? Math.max(1, Math.round(1000 / probesPerSec / intervalMs)) : 0;
 
@@ -58,7 +59,8 @@ async function run(): Promise<void> {
       continue;
     }
     const withProbe = probeEvery > 0 && k % probeEvery === 0;
-    void post(withProbe ? bodies[k % bodies.length] + probe() : bodies[k % bodies.length], batch + (withProbe ? 1 : 0));
+    const body = fresh(bodies[k % bodies.length]);
+    void post(withProbe ? body + probe() : body, batch + (withProbe ? 1 : 0));
   }
 }
 

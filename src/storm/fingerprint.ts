@@ -1,105 +1,80 @@
 /**
  * Event fingerprints for storm control: two events with the same fingerprint are repeats of each other.
  * Built for the hot path (every streamed event): the serialized `data` is hashed as is, and only when a
- * volatile key appears in it is the top level scanned to leave those members out — no JSON.parse.
+ * volatile key appears in it are its top-level members scanned to leave those out — no JSON.parse, and
+ * no copy of the data: the kept ranges are hashed in place.
  */
 import type { StoredEvent } from '../core/event.js';
+import { Hash53 } from './hash53.js';
+import { joinMembers, keptMembers } from './json-members.js';
 
-/** A 53-bit string hash (cyrb53: two 32-bit multiply-xor lanes); collisions are ~n²/2⁵⁴. */
-export function hash53(s: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
+/** Data shorter than this (after leaving volatile keys out) goes into the key verbatim: no collision. */
+const VERBATIM = 48;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+interface Volatile {
+  /** Prefilter: some volatile key may be a member (at some depth). */
+  maybe: RegExp;
+  /** Raw (JSON-escaped) volatile key texts. */
+  keys: ReadonlySet<string>;
+}
+
+function volatileSet(volatile: readonly string[]): Volatile | undefined {
+  if (volatile.length === 0) return undefined;
+  const quoted = volatile.map((k) => JSON.stringify(k));
+  return { maybe: new RegExp(`[{,](?:${quoted.map(escapeRe).join('|')}):`), keys: new Set(quoted.map((q) => q.slice(1, -1))) };
+}
+
 /**
  * Returns the fingerprint key of an event: project, type, agent, session, model, usage, confidence and
- * a hash of `data` without the volatile top-level keys. Ids and times (id, ts, trace/span ids) are
- * per-attempt and left out, so a loop that retries with new ids still counts as repeats.
+ * `data` without its volatile top-level keys (verbatim when short, else a 53-bit hash). Ids and times
+ * (id, ts, trace and span ids) are per attempt and left out, so a loop that retries with new ids still
+ * repeats.
  */
 export function fingerprinter(volatile: readonly string[]): (e: StoredEvent) => string {
-  const canonical = canonicalData(volatile);
+  const v = volatileSet(volatile);
+  const h = new Hash53();
+  const ranges: number[] = [];
+
+  function dataKey(json: string): string {
+    const object = json.charCodeAt(0) === 123;
+    if (object && v && v.maybe.test(json)) {
+      const length = keptMembers(json, v.keys, ranges);
+      if (length < VERBATIM) return `d${joinMembers(json, ranges)}`;
+      h.reset(0);
+      for (let k = 0; k < ranges.length; k += 2) {
+        if (k) h.add(',');
+        h.add(json, ranges[k], ranges[k + 1]);
+      }
+      return `h${h.digest()}`;
+    }
+    if (json.length < VERBATIM) return `d${json}`;
+    // An object hashes its members text (what the stripped path hashes); other values the whole text.
+    // Decimal, not base 36: V8 formats other radixes about ten times slower.
+    return `h${(object ? h.reset(0).add(json, 1, json.length - 1) : h.reset(1).add(json)).digest()}`;
+  }
+
   return (e) => {
     let key = `${e.project}\u001f${e.type}\u001f${e.agent_id ?? ''}\u001f${e.session_id ?? ''}\u001f${e.model ?? ''}`;
     const u = e.usage;
     if (u) key += `\u001fu${u.input_tokens},${u.output_tokens},${u.cache_read_tokens},${u.cache_write_tokens},${u.reasoning_tokens}`;
     if (e.confidence !== undefined) key += `\u001fc${e.confidence}`;
-    if (e.data_json !== undefined) {
-      const data = canonical(e.data_json);
-      // Short data is kept verbatim (no collision possible); longer data as a 53-bit hash.
-      key += data.length < 48 ? `\u001fd${data}` : `\u001fh${hash53(data).toString(36)}`;
-    }
+    if (e.data_json !== undefined) key += `\u001f${dataKey(e.data_json)}`;
     return key;
   };
 }
 
 /**
- * `data_json` (compact JSON from JSON.stringify) without its volatile top-level members, in the same
- * form JSON.stringify would give after deleting them. In compact JSON a key is always preceded by `{`
- * or `,` and a quote inside a string is always escaped, so the prefilter never misses a real key.
+ * `data_json` without its volatile top-level members, as JSON.stringify would give after deleting them
+ * (what the fingerprint stands for; the hot path hashes the same text without building it).
  */
 export function canonicalData(volatile: readonly string[]): (json: string) => string {
-  if (volatile.length === 0) return (json) => json;
-  const quoted = volatile.map((k) => JSON.stringify(k));
-  const maybe = new RegExp(`[{,](?:${quoted.map(escapeRe).join('|')}):`);
-  const keys = new Set(quoted.map((q) => q.slice(1, -1)));
-  return (json) => (json.charCodeAt(0) === 123 && maybe.test(json) ? withoutKeys(json, keys) : json);
-}
-
-const QUOTE = 34;
-const COMMA = 44;
-const BACKSLASH = 92;
-
-/** Rebuilds a top-level object without the members whose raw (escaped) key is in `keys`. */
-function withoutKeys(json: string, keys: ReadonlySet<string>): string {
-  if (json.charCodeAt(1) !== QUOTE) return json; // `{}`
-  let out = '';
-  let kept = 0;
-  let i = 1;
-  for (;;) {
-    const keyEnd = endOfString(json, i);
-    const valueEnd = endOfValue(json, keyEnd + 2);
-    if (!keys.has(json.slice(i + 1, keyEnd))) out += (kept++ ? ',' : '') + json.slice(i, valueEnd);
-    if (json.charCodeAt(valueEnd) !== COMMA) break;
-    i = valueEnd + 1;
-  }
-  return `{${out}}`;
-}
-
-/** Index of the closing quote of the string that opens at `start`. */
-function endOfString(json: string, start: number): number {
-  let j = start;
-  for (;;) {
-    j = json.indexOf('"', j + 1);
-    if (j === -1) return json.length;
-    let slashes = 0;
-    while (json.charCodeAt(j - 1 - slashes) === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return j;
-  }
-}
-
-/** Index just after the JSON value that starts at `start` (a `,` or the closing bracket follows). */
-function endOfValue(json: string, start: number): number {
-  const c = json.charCodeAt(start);
-  if (c === QUOTE) return endOfString(json, start) + 1;
-  let depth = 0;
-  for (let j = start; j < json.length; j++) {
-    const d = json.charCodeAt(j);
-    if (d === QUOTE) j = endOfString(json, j);
-    else if (d === 123 || d === 91) depth++;
-    else if (d === 125 || d === 93) {
-      if (depth === 0) return j;
-      if (--depth === 0) return j + 1;
-    } else if (d === COMMA && depth === 0) return j;
-  }
-  return json.length;
+  const v = volatileSet(volatile);
+  const ranges: number[] = [];
+  return (json) => {
+    if (!v || json.charCodeAt(0) !== 123 || !v.maybe.test(json)) return json;
+    keptMembers(json, v.keys, ranges);
+    return joinMembers(json, ranges);
+  };
 }

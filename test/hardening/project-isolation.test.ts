@@ -135,6 +135,7 @@ describe('project isolation', () => {
     [`/v1/dashboards/cost?agent=agent-${B_MARK}`, 200, (v) => expect(v.calls).toBe(0)],
     [`/v1/dashboards/cost?session=sess-${B_MARK}`, 200, (v) => expect(v.calls).toBe(0)],
     [`/v1/dashboards/learning?agent=agent-${B_MARK}`, 200, (v) => expect(v.memories!.formed).toBe(0)],
+    [`/v1/dashboards/reasoning?agent=agent-${B_MARK}`, 200, (v) => expect(v.active_chains).toEqual([])],
   ];
   const built = (path: string) => routes.includes(path.split('?')[0].replace('trace-b', ':trace_id'));
   it.skipIf(!DASHBOARDS.every(([path]) => built(path))).each(DASHBOARDS)('dashboard %s shows A nothing of B', async (path, status, check) => {

@@ -65,7 +65,7 @@ const CASES: Case[] = [
 ];
 
 async function send(url: string, c: Case) {
-  const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: c.headers, body: c.body });
+  const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: c.headers, body: c.body as BodyInit });
   const text = await res.text();
   let body: { error?: string; errors?: { error: string }[]; accepted?: number } = {};
   try {

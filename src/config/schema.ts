@@ -123,7 +123,7 @@ export const OPTIONS: OptionSpec[] = [
     key: 'archiveRetention', flag: '--archive-retention', env: 'AUREN_ARCHIVE_RETENTION', def: undefined,
     help: 'Per-tier archive expiry, e.g. critical=90d,analytical=7d (unset = keep)', parse: (t) => parseTierMap(t, positiveDuration),
   },
-  { key: 'apiKeys', flag: '--api-keys', env: 'AUREN_API_KEYS', def: undefined, help: 'KEY=PROJECT:ROLE,… (roles ingest, read, admin); unset = auth off', parse: optStr },
+  { key: 'apiKeys', flag: '--api-keys', env: 'AUREN_API_KEYS', def: undefined, help: 'KEY=PROJECT:ROLE,… (roles ingest, read, admin, metrics); unset = auth off', parse: optStr },
   { key: 'apiKeysFile', flag: '--api-keys-file', env: 'AUREN_API_KEYS_FILE', def: undefined, help: 'File with one KEY=PROJECT:ROLE per line, reloaded on SIGHUP', parse: optStr },
   { key: 'insecure', flag: '--insecure', env: 'AUREN_INSECURE', def: 'false', help: 'Allow a non-loopback host without API keys', parse: parseBool, boolean: true },
   { key: 'cluster', flag: '--cluster', env: 'AUREN_CLUSTER', def: undefined, help: 'nats://HOST:4222 = cluster mode on NATS JetStream', parse: optStr },

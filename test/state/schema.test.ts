@@ -11,7 +11,7 @@ describe('state schema', () => {
   it('the drizzle tables match what the migrations create', () => {
     const db = openSqlite(join(tempDir(), 'auren.db'));
     migrate(db);
-    const tables = Object.values(schema).filter((t): t is SQLiteTable => t instanceof SQLiteTable);
+    const tables = (Object.values(schema) as unknown[]).filter((t): t is SQLiteTable => t instanceof SQLiteTable);
     expect(tables.length).toBeGreaterThan(10);
     for (const t of tables) {
       const cfg = getTableConfig(t);

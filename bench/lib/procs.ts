@@ -101,6 +101,17 @@ export function rssOf(pid: number): { rss: number; peak: number } {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (0 once it is gone). */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples a process's RSS every intervalMs until stopped; reports the highest value seen. */
 export function sampleRss(pid: number, intervalMs = 250): { stop(): { max: number; last: number } } {
   let max = 0;

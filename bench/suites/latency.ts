@@ -8,6 +8,7 @@ import { baselineFor, UNLIMITED_CLIENT, withSystem, type SuiteContext } from '..
 import { Histogram } from '../lib/histogram.js';
 import { startPaced, type PacedReport } from '../lib/paced.js';
 import { sleep, startChild } from '../lib/procs.js';
+import { buckets, quantileBetween, scrape } from '../lib/prom.js';
 import { fmtMs, fmtNum, ratio, type Row } from '../lib/report.js';
 import { bunPath, LABEL, ROOT, type System, type SystemId } from '../lib/systems.js';
 
@@ -18,7 +19,11 @@ interface Probed {
   missing: number;
   failedPosts: number;
   background?: PacedReport;
+  /** Auren's own p99 from receipt to frame written (bucket bound), in ms. */
+  serverP99?: number;
 }
+
+const CRITICAL_HISTOGRAM = 'auren_stream_critical_latency_seconds';
 
 async function probe(ctx: SuiteContext, sys: System): Promise<Probed> {
   const q = ctx.opts.quick;
@@ -31,16 +36,31 @@ async function probe(ctx: SuiteContext, sys: System): Promise<Probed> {
   return { critical: h('critical'), operational: h('operational'), analytical: h('analytical'), missing: out.missing, failedPosts: out.failedPosts };
 }
 
+/**
+ * Runs the probe; on Auren also reads its own histogram of receipt → frame written
+ * (auren_stream_critical_latency_seconds) for the same phase, which tells server time from the rest.
+ */
+async function probePhase(ctx: SuiteContext, sys: System): Promise<Probed> {
+  const auren = sys.id.startsWith('auren');
+  const before = auren ? buckets(await scrape(sys.url), CRITICAL_HISTOGRAM) : undefined;
+  const p = await probe(ctx, sys);
+  if (before) {
+    const s = quantileBetween(before, buckets(await scrape(sys.url), CRITICAL_HISTOGRAM), 0.99);
+    p.serverP99 = s === undefined ? undefined : s * 1000;
+  }
+  return p;
+}
+
 async function measure(ctx: SuiteContext, id: SystemId): Promise<{ idle: Probed; load: Probed }> {
   return withSystem(ctx, id, async (sys) => {
     // Warm the server's JIT and caches with a short probe run before measuring idle.
     if (ctx.opts.warmup > 0) await probe({ ...ctx, opts: { ...ctx.opts, seconds: ctx.opts.warmup } }, sys);
-    const idle = await probe(ctx, sys);
+    const idle = await probePhase(ctx, sys);
     const bg = await startPaced(sys.url, { rate: ctx.opts.backgroundRate });
     try {
       await sleep(Math.max(1000, ctx.opts.warmup * 1000));
       await bg.mark();
-      const load = await probe(ctx, sys);
+      const load = await probePhase(ctx, sys);
       load.background = await bg.report();
       return { idle, load };
     } finally {
@@ -69,8 +89,9 @@ export async function latencySuite(ctx: SuiteContext): Promise<Row[]> {
       const row: Row = {
         row: 2, measure: measureName, system: LABEL[id], value: h.quantile(0.99) ?? null, unit: 'ms', display: triple(h),
         baseline: b && { label: `${b.label} p99`, value: b.value }, ratio: ratio(h.quantile(0.99), b?.value),
-        note: `${h.count} probes${p.missing ? `, ${p.missing} never arrived` : ''}${bg ? `; background achieved ${fmtNum(bg.ratePerSec)} ev/s (${bg.behind} slots behind)` : ''}`,
-        details: { n: h.count, p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999), missing: p.missing, background: bg },
+        note: `${h.count} probes${p.missing ? `, ${p.missing} never arrived` : ''}${bg ? `; background achieved ${fmtNum(bg.ratePerSec)} ev/s (${bg.behind} slots behind)` : ''}` +
+          `${p.serverP99 !== undefined ? `; server's own receipt→frame p99 ≤ ${fmtMs(p.serverP99)}` : ''}`,
+        details: { n: h.count, p50: h.quantile(0.5), p99: h.quantile(0.99), p999: h.quantile(0.999), missing: p.missing, background: bg, serverP99: p.serverP99 },
       };
       if (id === 'auren-bun' && phase === 'load') {
         row.target = 'p99 < 10 ms';

@@ -104,15 +104,15 @@ describe.each(TARGETS)('hostile bodies (%s)', (target) => {
 
   it('refuses broken HTTP framing (smuggling, bad lengths, huge headers) without answering 5xx', async () => {
     const raws = [
-      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 14\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n',
-      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\nContent-Length: 15\r\n\r\n{"type":"a.b"}',
-      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
-      'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n{"type":"a.b"}',
-      `GET /healthz HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(70_000)}\r\n\r\n`,
-      `GET /v1/stream?types=${'a,'.repeat(50_000)} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`,
-      `GET /healthz HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 5000 }, (_, i) => `X-${i}: y\r\n`).join('')}\r\n`,
-      'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n',
-      'GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n',
+      'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 14\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 14\r\nContent-Length: 15\r\n\r\n{"type":"a.b"}',
+      'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n',
+      'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999999999\r\n\r\n{"type":"a.b"}',
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${'a'.repeat(70_000)}\r\n\r\n`,
+      `GET /v1/stream?types=${'a,'.repeat(50_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n`,
+      `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n${Array.from({ length: 5000 }, (_, i) => `X-${i}: y\r\n`).join('')}\r\n`,
+      'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\u0000b\r\n\r\n',
+      'GET /healthz HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n',
     ];
     for (const raw of raws) {
       const r = await rawRequest(p.url, Buffer.from(raw, 'latin1'), 3000);

@@ -1,6 +1,7 @@
 /**
  * Graceful shutdown under load, on both builds: SIGTERM during heavy ingest exits 0 and loses nothing
- * acknowledged (a streaming client that resumes with `since` after the restart has every event once);
+ * acknowledged (a streaming client that resumes with `since` after the restart has every event once,
+ * except those the server reported dropping for it in `lagged` frames, never critical ones);
  * a second SIGTERM forces the exit while the first is still draining.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,13 +37,20 @@ describe.each(TARGETS)('shutdown under load (%s)', (target) => {
     const stored = new Set((await replayAll(q.url)).events.map((e) => e.id as string));
     expect([...stats.acked].filter((id) => !stored.has(id))).toEqual([]);
 
-    // The live client resumes after the highest seq it saw: together it has every stored event once.
+    // The live client resumes after the highest seq it saw. Under this load the server may drop
+    // operational/analytical events for it (rate limit), but only with a `lagged` frame saying how
+    // many, and never a critical one: everything else it has, each event once.
     const seen = live.events();
     const last = seen.reduce((m, e) => Math.max(m, e.seq as number), 0);
     const rest = (await replayAll(q.url, undefined, `since=${last}`)).events;
     const all = [...seen, ...rest].map((e) => e.id as string);
     expect(new Set(all).size).toBe(all.length);
-    expect(new Set(all)).toEqual(stored);
+    const got = new Set(all);
+    const missing = [...stored].filter((id) => !got.has(id));
+    const dropped = live.frames.filter((f) => f.type === 'lagged').reduce((n, f) => n + (f.dropped as number), 0);
+    expect(missing.length).toBeLessThanOrEqual(dropped);
+    // Event n is critical when n % 5 == 2 (tool.failed, see IngestLoad).
+    expect(missing.filter((id) => Number(id.split('-').pop()) % 5 === 2)).toEqual([]);
     expect(await q.stop()).toBe(0);
   }, 90_000);
 
@@ -50,7 +58,7 @@ describe.each(TARGETS)('shutdown under load (%s)', (target) => {
     const p = await startProduct(target);
     procs.push(p);
     // A slow upload keeps the graceful drain busy.
-    const slow = slowSend(p.url, 'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n', ' ', 200, 30_000);
+    const slow = slowSend(p.url, 'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n', ' ', 200, 30_000);
     await new Promise((r) => setTimeout(r, 500));
     p.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

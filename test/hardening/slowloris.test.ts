@@ -12,7 +12,7 @@ import { slowSend, type SlowResult } from './support/raw-http.js';
 
 const LONG = process.env.AUREN_HARDENING_LONG === '1';
 const SLOW_CLIENTS = 150;
-const HEAD = 'POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+const HEAD = 'POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
 const BODY_HEAD = `${HEAD}Content-Length: 100000\r\n\r\n`;
 
 async function serves(url: string): Promise<void> {

@@ -10,7 +10,7 @@ import type { SuiteContext, Suite } from './lib/context.js';
 import { HELP, parseOptions, type BenchOptions, type RowName } from './lib/options.js';
 import { stopAll } from './lib/procs.js';
 import { renderNotes, renderTable, type Row } from './lib/report.js';
-import { writeResults } from './lib/results.js';
+import { writeReadmeTable, writeResults } from './lib/results.js';
 import { nodeSnapshotDir, ROOT, WORK } from './lib/systems.js';
 import { archiveSuite } from './suites/archive.js';
 import { dashboardsSuite } from './suites/dashboards.js';
@@ -81,5 +81,7 @@ await cleanup();
 
 const out = opts.out.startsWith('/') ? opts.out : join(ROOT, opts.out);
 writeResults(out, opts, rows, started, loadAtStart);
-process.stdout.write(`\n${renderTable(rows)}\n\n${renderNotes(rows)}\n\nresults: ${out}\n`);
+const table = `${renderTable(rows)}\n\n${renderNotes(rows)}\n`;
+if (opts.readme) writeReadmeTable(join(ROOT, 'bench/README.md'), table, started);
+process.stdout.write(`\n${table}\nresults: ${out}\n`);
 process.exit(failed ? 1 : 0);

@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** Run Auren from source under `bun --cpu-prof` instead of the binary; profiles go to this dir. */
   cpuProf: string | undefined;
   keep: boolean;
+  /** Write the table into bench/README.md (between its bench-table markers). */
+  readme: boolean;
 }
 
 const HELP = `npm run bench -- [flags]
@@ -44,6 +46,7 @@ const HELP = `npm run bench -- [flags]
   --out FILE              results file (default bench/results.json)
   --cpu-prof DIR          run Auren from source under bun --cpu-prof, write profiles to DIR
   --keep                  keep bench/.work/run-* data dirs
+  --readme                write the table into bench/README.md
 `;
 
 function list(v: string): number[] {
@@ -75,6 +78,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     out: 'bench/results.json',
     cpuProf: undefined,
     keep: false,
+    readme: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -83,6 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--help': case '-h': return 'help';
       case '--quick': break;
       case '--keep': o.keep = true; break;
+      case '--readme': o.readme = true; break;
       case '--only': {
         const names = (v ?? '').split(',').filter(Boolean);
         const bad = names.filter((n) => !ROWS.includes(n as RowName));

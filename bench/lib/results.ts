@@ -1,6 +1,6 @@
 /** bench/results.json: the rows plus what is needed to judge them (machine, load, versions, flags). */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { BenchOptions } from './options.js';
 import type { Row } from './report.js';
@@ -37,4 +37,16 @@ export function writeResults(path: string, opts: BenchOptions, rows: Row[], star
     rows,
   };
   writeFileSync(path, JSON.stringify(doc, null, 2) + '\n');
+}
+
+/** Replaces the table between the bench-table markers of a README with this run's table and notes. */
+export function writeReadmeTable(path: string, table: string, startedAt: number): void {
+  const text = readFileSync(path, 'utf8');
+  const start = text.indexOf('<!-- bench-table -->');
+  const end = text.indexOf('<!-- /bench-table -->');
+  if (start === -1 || end === -1) throw new Error(`${path} has no <!-- bench-table --> … <!-- /bench-table --> block`);
+  const m = machine();
+  const head = `Run of ${new Date(startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} cores (${m.cpuModel}), Bun ${m.bun}, Node ${m.node}, ` +
+    `commit ${m.commit}${m.dirty ? ' + local changes' : ''}; load average at the end ${(m.loadavg as number[]).map((x) => x.toFixed(1)).join(' / ')}.`;
+  writeFileSync(path, `${text.slice(0, start)}<!-- bench-table -->\n${head}\n\n${table}\n${text.slice(end)}`);
 }

@@ -211,6 +211,8 @@ export class StreamClient {
     this.setTopic(undefined);
     this.onClosed?.();
     try {
+      // Drops are reported with the next frame; a closing client gets no next frame, so say it now.
+      if (this.droppedTotal > 0) this.reportLag();
       this.sink.close(code, reason.slice(0, 120));
     } catch {
       // already gone

@@ -338,10 +338,7 @@ export class Hub {
     this.o.coalescer?.stop();
     this.unsubscribe?.();
     clearInterval(this.heartbeat);
-    for (const c of this.clients) {
-      c.reportPendingLag();
-      c.close(CLOSE_GOING_AWAY, 'server shutting down; reconnect with since');
-    }
+    for (const c of this.clients) c.close(CLOSE_GOING_AWAY, 'server shutting down; reconnect with since');
     this.clients.clear();
     this.groups.clear();
   }

@@ -185,11 +185,6 @@ export class StreamClient {
     this.metrics.dropped[reason][tier] += n;
   }
 
-  /** Reports drops no later frame has announced yet (at shutdown, before the close). */
-  reportPendingLag(): void {
-    if (this.droppedTotal > 0 && this.state !== 'closed') this.reportLag();
-  }
-
   private reportLag(): void {
     const tiers: Partial<Record<Tier, number>> = {};
     for (const t of ['critical', 'operational', 'analytical'] as const) if (this.dropped[t]) tiers[t] = this.dropped[t];

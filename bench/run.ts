@@ -10,7 +10,7 @@ import type { SuiteContext, Suite } from './lib/context.js';
 import { HELP, parseOptions, type BenchOptions, type RowName } from './lib/options.js';
 import { stopAll } from './lib/procs.js';
 import { renderNotes, renderTable, type Row } from './lib/report.js';
-import { writeReadmeTable, writeResults } from './lib/results.js';
+import { machine, writeReadmeTable, writeResults } from './lib/results.js';
 import { nodeSnapshotDir, ROOT, WORK } from './lib/systems.js';
 import { archiveSuite } from './suites/archive.js';
 import { dashboardsSuite } from './suites/dashboards.js';
@@ -46,7 +46,7 @@ const opts = options();
 const runDir = join(WORK, `run-${process.pid}`);
 mkdirSync(runDir, { recursive: true });
 const started = Date.now();
-const loadAtStart = loadavg();
+const atStart = machine();
 const log = (msg: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}\n`);
 const ctx: SuiteContext = { opts, env: { runDir, cpuProf: opts.cpuProf }, log };
 
@@ -80,8 +80,8 @@ for (const name of opts.only) {
 await cleanup();
 
 const out = opts.out.startsWith('/') ? opts.out : join(ROOT, opts.out);
-writeResults(out, opts, rows, started, loadAtStart);
+writeResults(out, opts, rows, started, atStart);
 const table = `${renderTable(rows)}\n\n${renderNotes(rows)}\n`;
-if (opts.readme) writeReadmeTable(join(ROOT, 'bench/README.md'), table, started);
+if (opts.readme) writeReadmeTable(join(ROOT, 'bench/README.md'), table, started, { ...atStart, loadavgAtEnd: loadavg() });
 process.stdout.write(`\n${table}\nresults: ${out}\n`);
 process.exit(failed ? 1 : 0);

@@ -195,6 +195,7 @@ export class StreamClient {
   }
 
   closeSlow(resumeSeq: number): void {
+    if (this.state === 'closed') return;
     this.metrics.disconnects.inc({ reason: 'slow_consumer' });
     this.close(CLOSE_SLOW_CONSUMER, `slow consumer: critical events could not be delivered; reconnect with since=${Math.max(0, resumeSeq)}`);
   }

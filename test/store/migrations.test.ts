@@ -26,3 +26,14 @@ describe('migrations', () => {
     db.close();
   });
 });
+
+describe('migrations from a database that only kept user_version', () => {
+  it('takes every migration up to that version as applied', () => {
+    const db = nodeRuntime.openSqlite(join(tempDir(), 'legacy.db'));
+    migrate(db);
+    db.exec('DROP TABLE schema_migrations');
+    expect(() => migrate(db)).not.toThrow();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get<{ n: number }>()!.n).toBeGreaterThan(0);
+    db.close();
+  });
+});

@@ -23,7 +23,16 @@ export function registerMigration(m: Migration): void {
 /** Applies every registered migration the database lacks; returns the highest version applied. */
 export function migrate(db: SqliteDatabase): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').all<{ version: number }>().map((r) => r.version));
+  let applied = new Set(db.prepare('SELECT version FROM schema_migrations').all<{ version: number }>().map((r) => r.version));
+  // Databases from before this table recorded only a high-water mark: everything up to it was applied.
+  const legacy = db.prepare('PRAGMA user_version').get<{ user_version: number }>()?.user_version ?? 0;
+  if (applied.size === 0 && legacy > 0) {
+    const insert = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    db.transaction(() => {
+      for (const m of migrations) if (m.version <= legacy) insert.run(m.version, Date.now());
+    });
+    applied = new Set(migrations.filter((m) => m.version <= legacy).map((m) => m.version));
+  }
   const known = new Set(migrations.map((m) => m.version));
   const unknown = [...applied].filter((v) => !known.has(v));
   if (unknown.length) {

@@ -121,8 +121,9 @@ async function main(): Promise<number> {
   while (Date.now() < deadline && subscribers.some((s) => missingFor(s) > 0 && s.lagged === 0)) await sleep(500);
   for (const s of subscribers) s.stop();
   const streamMissing = subscribers.map(missingFor);
+  const stopAt = Date.now();
   const code = await server.stop();
-  if (code !== 0) problems.push(`final SIGTERM exit code ${code}`);
+  if (code !== 0) problems.push(`final SIGTERM: exit code ${code} after ${Date.now() - stopAt} ms (null = still running after 30 s, killed); server log: ${server.stderrTail.slice(-600)}`);
   disk?.destroy();
 
   const report = {

@@ -2,6 +2,7 @@
 import { upgradeWebSocket, websocket } from 'hono/bun';
 import type { ServerWebSocket } from 'bun';
 import type { Runtime, RuntimeServer, SocketSink } from '../types.js';
+import { recordClientAddress } from '../client-address.js';
 import { openSqlite } from './sqlite.js';
 
 /** A closed peer that never answers the close handshake (e.g. stopped reading) is cut off after this. */
@@ -36,7 +37,12 @@ export const bunRuntime: Runtime = {
     const server = Bun.serve({
       hostname: host,
       port,
-      fetch: fetch as never,
+      // The app reads the peer address through clientAddress(req) (src/runtime/client-address.ts).
+      fetch: ((req: Request, srv: ReturnType<typeof Bun.serve>) => {
+        recordClientAddress(req, srv.requestIP(req)?.address);
+        // hono/bun finds the server (for upgrades) in the env argument.
+        return (fetch as (req: Request, env: unknown) => Response | Promise<Response>)(req, srv);
+      }) as never,
       // SSE streams stay open between heartbeats; Bun's default 10 s idle timeout would cut them.
       idleTimeout: 120,
       websocket: {

@@ -4,6 +4,7 @@ import { createNodeWebSocket } from '@hono/node-ws';
 import type { Server } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Runtime, RuntimeServer, SocketSink } from '../types.js';
+import { recordClientAddress } from '../client-address.js';
 import { openSqlite } from './sqlite.js';
 
 /**
@@ -12,7 +13,13 @@ import { openSqlite } from './sqlite.js';
  */
 let currentFetch: ((req: Request, env?: unknown) => Response | Promise<Response>) | undefined;
 const ws = createNodeWebSocket({
-  app: { request: (input: Request | string, init?: RequestInit, env?: unknown) => currentFetch!(new Request(input, init), env) } as never,
+  app: {
+    request(input: Request | string, init?: RequestInit, env?: { incoming?: { socket?: { remoteAddress?: string } } }) {
+      const req = new Request(input, init);
+      recordClientAddress(req, env?.incoming?.socket?.remoteAddress);
+      return currentFetch!(req, env);
+    },
+  } as never,
 });
 
 // @hono/node-ws reports socket errors with `new ErrorEvent(…)`, a global Node 20 lacks.
@@ -56,7 +63,12 @@ export const nodeRuntime: Runtime = {
     // @hono/node-ws builds its WebSocketServer with ws's defaults (100 MiB frames); cap it.
     (ws.wss.options as { maxPayload: number }).maxPayload = maxPayloadBytes;
     return new Promise<RuntimeServer>((resolve, reject) => {
-      const server = serve({ fetch: fetch as never, hostname: host, port }, (info) => {
+      // @hono/node-server hands the app a Request without its socket: record the peer address here.
+      const tracked = (req: Request, env?: { incoming?: { socket?: { remoteAddress?: string } } }) => {
+        recordClientAddress(req, env?.incoming?.socket?.remoteAddress);
+        return (fetch as (req: Request, env?: unknown) => Response | Promise<Response>)(req, env);
+      };
+      const server = serve({ fetch: tracked as never, hostname: host, port }, (info) => {
         resolve({
           port: info.port,
           stop: () =>

@@ -6,21 +6,13 @@ import type { WebSocket } from 'ws';
 import type { Runtime, RuntimeServer, SocketSink } from '../types.js';
 import { recordClientAddress } from '../client-address.js';
 import { openSqlite } from './sqlite.js';
+import { serveUpgrades } from './upgrade.js';
 
 /**
- * Node's WebSocket helper needs the app when upgrades arrive, but the app needs the helper to be
- * built; this forwards to whichever fetch handler serve() is given.
+ * Only the helper's upgradeWebSocket and its WebSocketServer are used: serve() answers upgrades itself
+ * (./upgrade.ts), so the `app` @hono/node-ws would call from its own upgrade listener is never needed.
  */
-let currentFetch: ((req: Request, env?: unknown) => Response | Promise<Response>) | undefined;
-const ws = createNodeWebSocket({
-  app: {
-    request(input: Request | string, init?: RequestInit, env?: { incoming?: { socket?: { remoteAddress?: string } } }) {
-      const req = new Request(input, init);
-      recordClientAddress(req, env?.incoming?.socket?.remoteAddress);
-      return currentFetch!(req, env);
-    },
-  } as never,
-});
+const ws = createNodeWebSocket({ app: {} as never });
 
 // @hono/node-ws reports socket errors with `new ErrorEvent(…)`, a global Node 20 lacks.
 globalThis.ErrorEvent ??= class ErrorEvent extends Event {
@@ -59,14 +51,14 @@ export const nodeRuntime: Runtime = {
   upgradeWebSocket: ws.upgradeWebSocket as Runtime['upgradeWebSocket'],
   sinkOf,
   serve({ fetch, host, port, maxPayloadBytes }) {
-    currentFetch = fetch as typeof currentFetch;
     // @hono/node-ws builds its WebSocketServer with ws's defaults (100 MiB frames); cap it.
     (ws.wss.options as { maxPayload: number }).maxPayload = maxPayloadBytes;
     return new Promise<RuntimeServer>((resolve, reject) => {
+      const appFetch = fetch as (req: Request, env?: unknown) => Response | Promise<Response>;
       // @hono/node-server hands the app a Request without its socket: record the peer address here.
       const tracked = (req: Request, env?: { incoming?: { socket?: { remoteAddress?: string } } }) => {
         recordClientAddress(req, env?.incoming?.socket?.remoteAddress);
-        return (fetch as (req: Request, env?: unknown) => Response | Promise<Response>)(req, env);
+        return appFetch(req, env);
       };
       const server = serve({ fetch: tracked as never, hostname: host, port }, (info) => {
         resolve({
@@ -88,7 +80,7 @@ export const nodeRuntime: Runtime = {
       server.headersTimeout = 10_000;
       server.requestTimeout = 60_000;
       server.on('error', reject);
-      ws.injectWebSocket(server);
+      serveUpgrades(server, ws.wss, appFetch);
     });
   },
 };

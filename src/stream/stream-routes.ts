@@ -29,8 +29,13 @@ export function parseSince(v: unknown, field = 'since'): number | undefined {
   return n;
 }
 
+/** A real stream open (WebSocket upgrade or EventSource), the only requests that may carry ?token=. */
+function opensStream(c: Context): boolean {
+  return c.req.header('upgrade')?.toLowerCase() === 'websocket' || (c.req.header('accept') ?? '').includes('text/event-stream');
+}
+
 function streamRequest(c: Context, ctx: AppContext): StreamRequest {
-  const principal = principalOf(c, ctx.keys, 'read');
+  const principal = principalOf(c, ctx.keys, 'read', { queryToken: opensStream(c) });
   let filter: StreamFilter;
   try {
     filter = parseFilter(c.req.query(), QUERY_EXTRAS);

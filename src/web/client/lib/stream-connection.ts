@@ -3,7 +3,7 @@
  * `since=<safe seq>` so nothing is missed across a server restart. Frames are parsed here and handed
  * on; the page batches their rendering.
  */
-import { currentKey } from './auth.js';
+import { authHeaders, currentKey } from './auth.js';
 import { jitteredDelay } from './backoff.js';
 import { ResumePoint } from './resume-point.js';
 import type { Frame } from './types.js';
@@ -136,9 +136,11 @@ export class StreamConnection {
   private async diagnoseFailure(wsUrl: string): Promise<void> {
     const u = new URL(wsUrl);
     u.protocol = location.protocol;
+    // The server takes ?token= only on a real stream open; this plain GET sends the key as a header.
+    u.searchParams.delete('token');
     let problem: { status: number; error: string } | undefined;
     try {
-      const res = await fetch(u, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      const res = await fetch(u, { headers: { Accept: 'application/json', ...authHeaders() }, cache: 'no-store' });
       // 426 means the request itself was fine and only lacked the upgrade: a transient failure.
       if (res.status >= 400 && res.status < 500 && res.status !== 426 && res.status !== 429) {
         const body = (await res.json().catch(() => ({}))) as { error?: string };

@@ -15,6 +15,11 @@ export interface Principal {
   readProjects: string[] | undefined;
   canIngest: boolean;
   canRead: boolean;
+  /**
+   * Which key this is, across reloads (the hex SHA-256 of the key, never the key itself); undefined
+   * when auth is off. Lets an open stream find what its key may do after a SIGHUP reload.
+   */
+  keyId?: string;
 }
 
 export const ANONYMOUS: Principal = { project: 'default', role: 'admin', readProjects: undefined, canIngest: true, canRead: true };
@@ -60,6 +65,7 @@ export function parseApiKeys(text: string): KeyEntry[] {
         readProjects: r === 'admin' ? undefined : r === 'metrics' ? [] : [project],
         canIngest: r === 'ingest' || r === 'admin',
         canRead: r === 'read' || r === 'admin',
+        keyId: d.toString('hex'),
       },
     });
   }
@@ -72,15 +78,40 @@ function digest(key: string): Buffer {
 }
 
 export class KeyRing {
-  constructor(private entries: KeyEntry[] | undefined) {}
+  private byId = new Map<string, Principal>();
+  private readonly listeners = new Set<(ring: KeyRing) => void>();
+
+  constructor(private entries: KeyEntry[] | undefined) {
+    this.index();
+  }
+
+  private index(): void {
+    this.byId = new Map((this.entries ?? []).map((e) => [e.principal.keyId!, e.principal]));
+  }
 
   get enabled(): boolean {
     return this.entries !== undefined;
   }
 
-  /** Swaps the whole key set at once (SIGHUP reload); requests already authorized are unaffected. */
+  /**
+   * Swaps the whole key set at once (SIGHUP reload), then tells the listeners, so that long-lived
+   * connections (streams) opened with a key that is gone or narrower can be closed.
+   */
   replace(entries: KeyEntry[]): void {
     this.entries = entries;
+    this.index();
+    for (const l of this.listeners) l(this);
+  }
+
+  /** Calls `listener` after every replace() (it must not throw: the new keys are already active). */
+  onReplace(listener: (ring: KeyRing) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** What a key (by Principal.keyId) may do now; undefined once a reload removed it. */
+  current(keyId: string): Principal | undefined {
+    return this.byId.get(keyId);
   }
 
   get size(): number {

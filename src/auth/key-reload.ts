@@ -1,6 +1,8 @@
 /**
  * Reloads API keys from their sources (`--api-keys` and `--api-keys-file`) into a live KeyRing, e.g. on
- * SIGHUP. Open connections keep working; a broken file keeps the old keys (auth never turns off by reload).
+ * SIGHUP. Open streams of keys that stay keep working; those of removed or narrowed keys are closed by
+ * the ring's listeners (src/stream/key-binding.ts). A broken file keeps the old keys (auth never turns
+ * off by reload).
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.js';

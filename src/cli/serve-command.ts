@@ -41,7 +41,7 @@ export const serveCommand: Command = {
       };
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       process.on('SIGINT', () => onSignal('SIGINT'));
-      // SIGHUP re-reads --api-keys-file; open connections stay up.
+      // SIGHUP re-reads --api-keys-file; streams stay up unless their key was removed or narrowed.
       process.on('SIGHUP', () => reloadKeys(server.ctx.keys, config, logger));
     });
   },

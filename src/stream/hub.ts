@@ -132,6 +132,23 @@ export class Hub {
     client.state = 'closed';
   }
 
+  /**
+   * Closes every client for which `why` gives a close code and reason (e.g. streams whose API key a
+   * reload removed), after a last `{"type":"error"}` frame so that SSE clients see the reason too.
+   */
+  closeWhere(why: (c: StreamClient) => { code: number; reason: string } | undefined): number {
+    let n = 0;
+    // A copy: each close removes the client from the set.
+    for (const c of [...this.clients]) {
+      const v = why(c);
+      if (!v) continue;
+      c.sendControl(Frame.control({ type: 'error', code: v.code, error: v.reason }), this.o.clock.now());
+      c.close(v.code, v.reason);
+      n++;
+    }
+    return n;
+  }
+
   private join(client: StreamClient): void {
     let g = this.groups.get(client.filter.key);
     if (!g) {

@@ -4,10 +4,12 @@
  */
 import type { Context, Hono } from 'hono';
 import type { AppContext } from '../app-context.js';
+import type { Principal } from '../auth/api-keys.js';
 import { principalOf } from '../auth/middleware.js';
 import { HttpError } from '../core/errors.js';
 import { parseFilter, type StreamFilter } from './filter.js';
 import { Frame } from './frame.js';
+import { keyBindingOf } from './key-binding.js';
 import { createSseSink } from './sse-sink.js';
 import { CLOSE_POLICY, type StreamClient } from './stream-client.js';
 import { TokenBucket } from './token-bucket.js';
@@ -18,6 +20,7 @@ const INBOUND_RATE = 20;
 const MAX_BAD_MESSAGES = 10;
 
 interface StreamRequest {
+  principal: Principal;
   filter: StreamFilter;
   since: number | undefined;
 }
@@ -45,11 +48,13 @@ function streamRequest(c: Context, ctx: AppContext): StreamRequest {
   filter.projects = principal.readProjects;
   const since = parseSince(c.req.query('since')) ?? parseSince(c.req.header('last-event-id'), 'Last-Event-ID');
   if (ctx.hub.full) throw new HttpError(503, 'too many stream clients; retry later', { 'Retry-After': '5' });
-  return { filter, since };
+  return { principal, filter, since };
 }
 
 export function streamRoutes(app: Hono, ctx: AppContext): void {
   const { hub, clock } = ctx;
+  // Closes streams whose key a reload removes or narrows (see key-binding.ts).
+  const keyBinding = keyBindingOf(ctx.keys, hub, ctx.logger, ctx.metrics);
 
   app.get(
     '/v1/stream',
@@ -60,6 +65,7 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
         const ref: { client?: StreamClient } = {};
         const { sink, body } = createSseSink(() => ref.client && hub.disconnect(ref.client));
         ref.client = hub.connect('sse', sink, req.filter, req.since);
+        keyBinding.bind(ref.client, req.principal);
         return new Response(body, {
           headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' },
         });
@@ -80,6 +86,7 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
       return {
         onOpen(_evt, ws) {
           client = hub.connect('ws', ctx.sinkOf(ws.raw), req.filter, req.since);
+          keyBinding.bind(client, req.principal);
         },
         onMessage(evt) {
           if (!client) return;

@@ -27,7 +27,23 @@ describe('parseApiKeys', () => {
     ['metrics', { project: 'p1', role: 'metrics', readProjects: [], canIngest: false, canRead: false }],
   ])('gives the %s role its rights', (role, principal) => {
     const ring = new KeyRing(parseApiKeys(`${SECRET}=p1:${role}`));
-    expect(ring.lookup(SECRET)).toEqual(principal);
+    // keyId names the key across reloads by its SHA-256, never by its content.
+    expect(ring.lookup(SECRET)).toEqual({ ...principal, keyId: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(ring.lookup(SECRET)!.keyId).not.toContain(SECRET);
+  });
+
+  it('follows a key across a replace and tells listeners, so open streams can be re-checked', () => {
+    const ring = new KeyRing(parseApiKeys(`${SECRET}=p1:read`));
+    const id = ring.lookup(SECRET)!.keyId!;
+    let calls = 0;
+    const off = ring.onReplace(() => calls++);
+    ring.replace(parseApiKeys(`${SECRET}=p2:read`));
+    expect(ring.current(id)).toMatchObject({ project: 'p2', role: 'read' });
+    ring.replace(parseApiKeys(`other-key-0123456789abcdef=p1:read`));
+    expect(ring.current(id)).toBeUndefined();
+    off();
+    ring.replace(parseApiKeys(`${SECRET}=p1:read`));
+    expect(calls).toBe(2);
   });
 
   it('takes comma and newline lists, comments, blank lines, and "=" inside a key', () => {

@@ -39,6 +39,7 @@ export interface Config {
   heartbeatMs: number;
   corsOrigin: string | undefined;
   prices: string | undefined;
+  drainTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   stormWindow: StormWindows;
   stormVolatile: string[];
@@ -151,6 +152,10 @@ export const OPTIONS: OptionSpec[] = [
     help: 'Live-stream storm control window: 1s, off, or per tier (critical=500ms,analytical=off)',
   },
   { key: 'stormVolatile', flag: '--storm-volatile', env: 'AUREN_STORM_VOLATILE', def: DEFAULT_VOLATILE, help: 'Top-level data keys ignored when matching repeats (or none)', parse: parseVolatileFields },
+  {
+    key: 'drainTimeoutMs', flag: '--drain-timeout', env: 'AUREN_DRAIN_TIMEOUT', def: '10s', parse: positiveDuration,
+    help: 'On SIGTERM, connections still open after this (slow uploads, streams) are cut; keep it under your orchestrator\'s grace period',
+  },
   {
     key: 'logLevel', flag: '--log-level', env: 'AUREN_LOG_LEVEL', def: 'info', help: 'debug, info, warn or error',
     parse: (t) => {

@@ -45,8 +45,16 @@ export interface SocketSink {
 export interface RuntimeServer {
   /** The real port (also when 0 was asked for). */
   port: number;
-  /** Stop accepting new connections; existing sockets stay open until closed by the app. */
+  /**
+   * Stop accepting new connections; resolves once every connection has ended. Existing sockets stay
+   * open until closed by the app, or until closeAll().
+   */
   stop(): Promise<void>;
+  /**
+   * Cut every connection still open, mid-request or not (the drain deadline passed). Requests cut off
+   * this way never got their response, so nothing they sent was acknowledged.
+   */
+  closeAll(): void;
 }
 
 export interface Runtime {

@@ -40,7 +40,10 @@ export interface RunningServer {
   modules: Module[];
   /** The Hono app, for in-process requests (`app.request(…)`). */
   app: ReturnType<typeof createApp>;
-  /** Graceful stop: stop accepting, flush batches, close sockets with 1001, stop modules, close the store. */
+  /**
+   * Graceful stop: stop accepting, flush batches, close sockets with 1001, stop modules, close the
+   * store. Connections still open after --drain-timeout are cut.
+   */
   stop(): Promise<void>;
 }
 
@@ -160,11 +163,23 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     stop() {
       stopping ??= (async () => {
         const closed = server.stop();
-        await hub.close();
-        abort.abort();
-        clearInterval(probe);
-        await Promise.all(running);
-        await closed;
+        // A client holding a request open (a slow upload, a stream that ignores the close) would keep
+        // the process past an orchestrator's grace period, and SIGKILL would cut the archive flush
+        // too. Past the deadline its connection is cut: a 202 is sent only after the commit, so an
+        // upload cut off was never acknowledged and the client sends it again.
+        const deadline = setTimeout(() => {
+          logger.warn(`connections still open ${config.drainTimeoutMs} ms after shutdown began (--drain-timeout / AUREN_DRAIN_TIMEOUT): closing them; their requests were not acknowledged`);
+          server.closeAll();
+        }, config.drainTimeoutMs);
+        try {
+          await hub.close();
+          abort.abort();
+          clearInterval(probe);
+          await Promise.all(running);
+          await closed;
+        } finally {
+          clearTimeout(deadline);
+        }
         await log.close();
         db.close();
       })();

@@ -61,6 +61,8 @@ export const bunRuntime: Runtime = {
       stop: async () => {
         await server.stop(false);
       },
+      // Also ends the pending graceful stop() above.
+      closeAll: () => void server.stop(true),
     };
   },
 };

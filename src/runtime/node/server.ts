@@ -75,12 +75,17 @@ export const nodeRuntime: Runtime = {
               });
               srv.closeIdleConnections();
             }),
+          closeAll() {
+            // Upgraded sockets left the HTTP server's bookkeeping; closeAllConnections misses them.
+            (server as Server).closeAllConnections();
+            for (const socket of upgraded) socket.destroy();
+          },
         });
       }) as Server;
       server.headersTimeout = 10_000;
       server.requestTimeout = 60_000;
       server.on('error', reject);
-      serveUpgrades(server, ws.wss, appFetch);
+      const upgraded = serveUpgrades(server, ws.wss, appFetch);
     });
   },
 };

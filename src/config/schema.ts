@@ -36,6 +36,10 @@ export interface Config {
   clientBufferBytes: number;
   maxClients: number;
   maxInflight: number;
+  maxInflightBytes: number;
+  maxInflightShare: number;
+  bodyTimeoutMs: number;
+  minBodyRate: number;
   heartbeatMs: number;
   corsOrigin: string | undefined;
   prices: string | undefined;
@@ -106,6 +110,21 @@ function positiveDuration(text: string): number {
   return ms;
 }
 
+/** `50%` or `0.5`: a fraction above 0, at most 1. */
+function parseShare(text: string): number {
+  const t = text.trim();
+  const n = t.endsWith('%') ? Number(t.slice(0, -1)) / 100 : Number(t);
+  if (!(n > 0 && n <= 1)) throw new Error(`"${text}" must be a share above 0 and at most 100%, e.g. 50% or 0.5`);
+  return n;
+}
+
+/** `1KiB/s` (or `1KiB`): bytes per second, above 0. */
+function parseRate(text: string): number {
+  const n = parseSize(text.trim().replace(/\/s$/i, ''));
+  if (n <= 0) throw new Error(`"${text}" must be a rate above 0, e.g. 1KiB/s`);
+  return n;
+}
+
 const str = (t: string) => t;
 const optStr = (t: string): string | undefined => (t === '' ? undefined : t);
 
@@ -144,6 +163,10 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'clientBufferBytes', flag: '--client-buffer', env: 'AUREN_CLIENT_BUFFER', def: '1MiB', help: 'Outbound bytes queued for one client before it is lagged or closed', parse: parseSize },
   { key: 'maxClients', flag: '--max-clients', env: 'AUREN_MAX_CLIENTS', def: '10000', help: 'Most stream clients at once', parse: positiveInt },
   { key: 'maxInflight', flag: '--max-inflight', env: 'AUREN_MAX_INFLIGHT', def: '64', help: 'Most ingest request bodies read at once; more get 429', parse: positiveInt },
+  { key: 'maxInflightBytes', flag: '--max-inflight-bytes', env: 'AUREN_MAX_INFLIGHT_BYTES', def: '64MiB', help: 'Most bytes held by ingest bodies being read or processed; more get 429', parse: parseSize },
+  { key: 'maxInflightShare', flag: '--max-inflight-share', env: 'AUREN_MAX_INFLIGHT_SHARE', def: '50%', help: 'Share of --max-inflight and --max-inflight-bytes one client address (IPv6: /64) may hold', parse: parseShare },
+  { key: 'bodyTimeoutMs', flag: '--body-timeout', env: 'AUREN_BODY_TIMEOUT', def: '60s', help: 'An ingest body not complete within this is cut off with 408', parse: positiveDuration },
+  { key: 'minBodyRate', flag: '--min-body-rate', env: 'AUREN_MIN_BODY_RATE', def: '1KiB/s', help: 'An ingest body slower than this (after its first 10 s) is cut off with 408', parse: parseRate },
   { key: 'heartbeatMs', flag: '--heartbeat', env: 'AUREN_HEARTBEAT', def: '15s', help: 'Idle stream heartbeat interval', parse: positiveDuration },
   { key: 'corsOrigin', flag: '--cors-origin', env: 'AUREN_CORS_ORIGIN', def: undefined, help: 'Origin allowed to call the API from a browser (off by default)', parse: optStr },
   { key: 'prices', flag: '--prices', env: 'AUREN_PRICES', def: undefined, help: 'JSON file of price overrides for private models', parse: optStr },

@@ -1,35 +1,61 @@
 /**
  * Reads a request body with a hard byte limit, gunzips it when asked (the limit applies to the
- * decoded bytes, so a gzip bomb stops at the limit), and decodes strict UTF-8.
+ * decoded bytes, so a gzip bomb stops at the limit), and decodes strict UTF-8. An optional watch
+ * (see ingest-gate.ts) sees the bytes as they arrive and can cut a body off mid-read.
  */
 import { HttpError } from '../core/errors.js';
 
-export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array> {
+/** What the in-flight accounting needs to see while a body is read. */
+export interface BodyWatch {
+  /** `n` more bytes came off the wire (before gunzip). */
+  received(n: number): void;
+  /** The decoded bytes held so far; throws (429) when they no longer fit the memory budget. */
+  holding(total: number): void;
+  /** Aborted when the body must be cut off; its reason (an HttpError) is the answer. */
+  readonly signal: AbortSignal;
+}
+
+/** The declared Content-Length (0 when absent), refused with 413 before anything is read. */
+export function declaredLength(req: Request, maxBytes: number): number {
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
+  return Number.isFinite(declared) && declared > 0 ? declared : 0;
+}
+
+export async function readBody(req: Request, maxBytes: number, watch?: BodyWatch): Promise<Uint8Array> {
+  declaredLength(req, maxBytes);
   const encoding = (req.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     throw new HttpError(415, `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send gzip or no encoding`);
   }
   if (!req.body) return new Uint8Array(0);
   let stream: ReadableStream<Uint8Array> = req.body;
+  if (watch) stream = stream.pipeThrough(countBytes(watch));
   // The compressed body is capped too, so a slow huge upload is cut off early.
   stream = stream.pipeThrough(limitBytes(maxBytes));
   if (encoding === 'gzip') stream = stream.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>).pipeThrough(limitBytes(maxBytes));
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
+  // Cancelling the reader ends a pending read at once, even when the client sends nothing more.
+  const cut = () => void reader.cancel().catch(() => {});
+  watch?.signal.addEventListener('abort', cut);
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (watch?.signal.aborted) throw watch.signal.reason;
       if (done) break;
       chunks.push(value);
       total += value.byteLength;
+      watch?.holding(total);
     }
   } catch (err) {
+    if (watch?.signal.aborted) throw watch.signal.reason;
     if (err instanceof HttpError) throw err;
     if (encoding === 'gzip') throw new HttpError(400, `the gzip body could not be decoded: ${(err as Error).message}`);
     throw new HttpError(400, `the request body could not be read: ${(err as Error).message}`);
+  } finally {
+    watch?.signal.removeEventListener('abort', cut);
   }
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
@@ -52,6 +78,15 @@ function limitBytes(maxBytes: number): TransformStream<Uint8Array, Uint8Array> {
       seen += chunk.byteLength;
       if (seen > maxBytes) controller.error(tooLarge(maxBytes));
       else controller.enqueue(chunk);
+    },
+  });
+}
+
+function countBytes(watch: BodyWatch): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      watch.received(chunk.byteLength);
+      controller.enqueue(chunk);
     },
   });
 }

@@ -8,11 +8,12 @@ import type { AppContext } from '../app-context.js';
 import { principalOf } from '../auth/middleware.js';
 import { HttpError } from '../core/errors.js';
 import type { RawItem } from '../ingest/split-body.js';
-import { decodeUtf8, readBody } from '../ingest/read-body.js';
+import { withGatedBody } from '../ingest/gated-body.js';
+import { decodeUtf8 } from '../ingest/read-body.js';
 import { fitData } from './data-budget.js';
 import { decodeJson, decodeProtobuf, otlpEncoding, type OtlpEncoding } from './otlp-decode.js';
 import { exportResponse, statusResponse } from './otlp-response.js';
-import { flattenSpans } from './otlp-spans.js';
+import { flattenSpans, type OtlpSpan } from './otlp-spans.js';
 import { ownAgent, spanToEvent } from './span-to-event.js';
 
 const MAX_MESSAGES = 5;
@@ -61,9 +62,14 @@ export function otlpOtherSignals(app: Hono, ctx: AppContext): void {
 async function handle(c: Context, ctx: AppContext, counters: OtlpCounters): Promise<Response> {
   const principal = principalOf(c, ctx.keys, 'ingest');
   const encoding = otlpEncoding(c.req.header('content-type'));
-  const body = await readBody(c.req.raw, ctx.config.maxBodyBytes);
-  const request = encoding === 'json' ? decodeJson(decodeUtf8(body)) : decodeProtobuf(body);
-  const spans = flattenSpans(request);
+  // The body's bytes stay counted against the in-flight budget until its spans are stored.
+  return withGatedBody(ctx, c.req.raw, (body) => {
+    const request = encoding === 'json' ? decodeJson(decodeUtf8(body)) : decodeProtobuf(body);
+    return exportSpans(ctx, counters, principal.project, encoding, flattenSpans(request));
+  });
+}
+
+async function exportSpans(ctx: AppContext, counters: OtlpCounters, project: string, encoding: OtlpEncoding, spans: OtlpSpan[]): Promise<Response> {
   counters.requests++;
   counters.spans += spans.length;
   if (spans.length === 0) return exportResponse(encoding, 0, '');
@@ -100,7 +106,7 @@ async function handle(c: Context, ctx: AppContext, counters: OtlpCounters): Prom
     spanIndex.push(i);
   });
   if (items.length > 0) {
-    const result = await ctx.ingest.ingest(principal.project, items);
+    const result = await ctx.ingest.ingest(project, items);
     rejected += result.rejected;
     for (const e of result.errors) {
       if (messages.length >= MAX_MESSAGES) break;

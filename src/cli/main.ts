@@ -2,16 +2,13 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config/load.js';
 import type { Runtime } from '../runtime/types.js';
-import { COMMANDS, registerCommand } from './commands.js';
-import { serveCommand } from './serve-command.js';
-import { archiveCommand } from './archive-command.js';
-import { simulateCommand } from './simulate-command.js';
-import { backupCommand } from '../cluster/backup-command.js';
+import { COMMANDS, lazyCommand, registerCommand } from './commands.js';
 
-registerCommand(serveCommand);
-registerCommand(archiveCommand);
-registerCommand(simulateCommand);
-registerCommand(backupCommand);
+// Each command's modules load when it runs: start-up pays only for the command it starts.
+registerCommand(lazyCommand('serve', 'Run the server (ingest, stream, dashboards, archive)', async () => (await import('./serve-command.js')).serveCommand));
+registerCommand(lazyCommand('archive', 'Inspect and check the Parquet archive (ls, verify, lifecycle)', async () => (await import('./archive-command.js')).archiveCommand));
+registerCommand(lazyCommand('simulate', 'Drive a realistic multi-agent workload at a server', async () => (await import('./simulate-command.js')).simulateCommand));
+registerCommand(lazyCommand('backup', 'Copy the SQLite store to a file while the server runs', async () => (await import('../cluster/backup-command.js')).backupCommand));
 
 function usage(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n');

@@ -2,7 +2,7 @@
 import type { Config } from '../config/schema.js';
 import { FileTarget } from './file-target.js';
 import type { ObjectTarget } from './object-target.js';
-import { S3Target } from './s3-target.js';
+import { LazyS3Target } from './lazy-s3-target.js';
 import { parseTargetSpec, type TargetSpec } from './target-spec.js';
 
 export interface TargetTuning {
@@ -15,5 +15,5 @@ export function openTarget(config: Pick<Config, 'archive' | 's3Endpoint'>, tunin
   const spec = parseTargetSpec(config.archive, config.s3Endpoint);
   if (spec.kind === 'none') return { spec, target: undefined };
   if (spec.kind === 'file') return { spec, target: new FileTarget(spec.dir) };
-  return { spec, target: new S3Target({ bucket: spec.bucket, prefix: spec.prefix, endpoint: spec.endpoint, ...tuning }) };
+  return { spec, target: new LazyS3Target({ bucket: spec.bucket, prefix: spec.prefix, endpoint: spec.endpoint, ...tuning }, spec.uri) };
 }

@@ -9,8 +9,8 @@ import { formatInventory, inventory } from '../archive/archive-inventory.js';
 import { formatVerify, verifyArchive } from '../archive/archive-verify.js';
 import { installLifecycle, lifecycleRules, LifecycleUnsupportedError } from '../archive/lifecycle-rules.js';
 import { ArchiveTargetError, type ObjectTarget } from '../archive/object-target.js';
+import { LazyS3Target } from '../archive/lazy-s3-target.js';
 import { openTarget } from '../archive/open-target.js';
-import { S3Target } from '../archive/s3-target.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { TIERS, type Tier } from '../core/event.js';
@@ -99,16 +99,17 @@ async function verify(p: Parsed, runtime: Runtime): Promise<number> {
 async function lifecycle(p: Parsed): Promise<number> {
   const t = target(p.config);
   try {
-    if (!(t instanceof S3Target)) {
+    if (!(t instanceof LazyS3Target)) {
       process.stderr.write(`auren: ${t.uri} is a local folder: lifecycle rules exist only for S3 buckets; the server's sweeper enforces --archive-retention there\n`);
       return 1;
     }
-    const rules = lifecycleRules(t.prefix, p.config.archiveRetention ?? {});
+    const s3 = await t.load();
+    const rules = lifecycleRules(s3.prefix, p.config.archiveRetention ?? {});
     if (p.flags.has('--dry-run')) {
-      process.stdout.write(JSON.stringify({ Bucket: t.bucket, Rules: rules }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ Bucket: s3.bucket, Rules: rules }, null, 2) + '\n');
       return 0;
     }
-    const r = await installLifecycle(t, rules);
+    const r = await installLifecycle(s3, rules);
     process.stdout.write(`${t.uri}: installed ${r.installed} lifecycle rules (${rules.map((x) => x.ID).join(', ')}); kept ${r.kept} other rules of the bucket\n`);
     if (!p.config.archiveRetention || Object.keys(p.config.archiveRetention).length === 0) {
       process.stdout.write('note: no --archive-retention set, so only the rule that aborts stale multipart uploads was installed\n');

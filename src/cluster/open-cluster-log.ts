@@ -7,10 +7,8 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import { registerClusterMetrics } from './cluster-metrics.js';
-import { JetStreamEventLog } from './jetstream-event-log.js';
+import type { JetStreamEventLog } from './jetstream-event-log.js';
 import { checkStreamName } from './names.js';
-import { openConnection } from './nats-connection.js';
-import { ensureArchiveStream, ensureEventStream } from './stream-setup.js';
 
 export interface ClusterLogOptions {
   config: Pick<Config, 'cluster' | 'clusterStream' | 'dedupWindowMs' | 'retention' | 'archive'> & { clusterReplicas?: number };
@@ -29,6 +27,12 @@ export async function openClusterLog(o: ClusterLogOptions): Promise<JetStreamEve
   const stream = checkStreamName(config.clusterStream);
   const replicas = config.clusterReplicas ?? 1;
   const archive = config.archive !== 'none';
+  // The NATS client loads only in cluster mode: a single node never pays for evaluating it at start.
+  const [{ JetStreamEventLog }, { openConnection }, { ensureArchiveStream, ensureEventStream }] = await Promise.all([
+    import('./jetstream-event-log.js'),
+    import('./nats-connection.js'),
+    import('./stream-setup.js'),
+  ]);
   const conn = await openConnection(config.cluster, logger, o.connectWaitMs);
   try {
     const jsm = await conn.nc.jetstreamManager({ timeout: 5000 });

@@ -3,9 +3,24 @@
  * (`gpt-4o`), dated names (`gpt-4o-2024-08-06`) and provider-prefixed names (`openai/gpt-4o`).
  * Unknown names resolve to undefined: we never guess a price.
  */
-import { calcPrice, findProvider, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices';
+import type * as GenaiPrices from '@pydantic/genai-prices';
+import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
 import type { Usage } from '../core/event.js';
 import { costOf, MAX_PLAUSIBLE_TOKENS, SHEET_KEYS, type PriceSheet, type UnitPrice } from './price-sheet.js';
+
+let library: typeof GenaiPrices | undefined;
+
+/**
+ * The price database, loaded at its first use rather than at start: evaluating it builds indexes
+ * over ~1,500 models (about 6 ms on Bun, a large share of the server's start-up). A synchronous
+ * require keeps lookups synchronous on the ingest path (the package ships a CommonJS build, the
+ * same data as its ESM one); bundlers inline it like an import.
+ */
+export function priceLibrary(): typeof GenaiPrices {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  library ??= require('@pydantic/genai-prices') as typeof GenaiPrices;
+  return library;
+}
 
 export interface PricedModel {
   /** Where the price comes from: a genai-prices provider id, or `override`. */
@@ -20,9 +35,9 @@ const PROBE = { input_tokens: 1000, output_tokens: 1000 };
 export function lookupModel(name: string): PricedModel | undefined {
   const n = name.trim().toLowerCase();
   const slash = n.indexOf('/');
-  let found: ReturnType<typeof calcPrice> | undefined;
+  let found: ReturnType<typeof GenaiPrices.calcPrice> | undefined;
   let asked = n;
-  if (slash > 0 && findProvider({ providerId: n.slice(0, slash) })) {
+  if (slash > 0 && priceLibrary().findProvider({ providerId: n.slice(0, slash) })) {
     asked = n.slice(slash + 1);
     found = safeCalc(asked, n.slice(0, slash));
   }
@@ -35,9 +50,9 @@ export function lookupModel(name: string): PricedModel | undefined {
   return { provider: found.provider.id, modelId: found.model.id, cost: costFunction(found.provider, found.model, asked) };
 }
 
-function safeCalc(model: string, providerId: string | undefined): ReturnType<typeof calcPrice> | undefined {
+function safeCalc(model: string, providerId: string | undefined): ReturnType<typeof GenaiPrices.calcPrice> | undefined {
   try {
-    return calcPrice(PROBE, model, providerId ? { providerId } : undefined) ?? undefined;
+    return priceLibrary().calcPrice(PROBE, model, providerId ? { providerId } : undefined) ?? undefined;
   } catch {
     return undefined;
   }
@@ -70,7 +85,7 @@ function libraryCost(provider: Provider, asked: string): PricedModel['cost'] {
   return (u, at) => {
     if (Object.values(u).some((v) => v !== undefined && v > MAX_PLAUSIBLE_TOKENS)) return null;
     try {
-      const r = calcPrice(libraryUsage(u), asked, { provider, timestamp: new Date(at) });
+      const r = priceLibrary().calcPrice(libraryUsage(u), asked, { provider, timestamp: new Date(at) });
       return r ? r.total_price : null;
     } catch {
       return null;

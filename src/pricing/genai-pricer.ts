@@ -5,12 +5,15 @@
  */
 import type { Usage } from '../core/event.js';
 import type { Pricer } from '../core/pricer.js';
-import { lookupModel, type PricedModel } from './catalog.js';
+import { lookupModel, priceLibrary, type PricedModel } from './catalog.js';
 import { costOf } from './price-sheet.js';
 import { findOverride, loadPriceOverrides, type PriceOverrides } from './price-overrides.js';
 
 /** Distinct model names remembered; senders inventing names cannot grow memory without bound. */
 const CACHE_LIMIT = 10_000;
+
+/** The price database loads this long after start unless a priced event needed it sooner. */
+const WARM_AFTER_MS = 1000;
 
 export class GenaiPricer implements Pricer {
   private readonly cache = new Map<string, PricedModel | null>();
@@ -42,7 +45,13 @@ export class GenaiPricer implements Pricer {
   }
 }
 
-/** Builds the pricer for a server: `pricesFile` is the `--prices` override file (validated now). */
+/**
+ * Builds the pricer for a server: `pricesFile` is the `--prices` override file (validated now).
+ * The price database is not loaded here, to keep it off the start-up path: it loads on the first
+ * lookup or a second after start, whichever comes first (a broken install still fails loudly).
+ */
 export function createPricer(pricesFile: string | undefined): GenaiPricer {
-  return new GenaiPricer(pricesFile ? loadPriceOverrides(pricesFile) : undefined);
+  const pricer = new GenaiPricer(pricesFile ? loadPriceOverrides(pricesFile) : undefined);
+  setTimeout(priceLibrary, WARM_AFTER_MS).unref?.();
+  return pricer;
 }

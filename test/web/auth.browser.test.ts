@@ -1,5 +1,6 @@
 import type { Browser, WebSocket as PwWebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { postEvents } from '../helpers/ws-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
@@ -7,12 +8,14 @@ import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
 const READ = 'ui-read-key-0123456789abcdef';
 const INGEST = 'ui-ingest-key-0123456789abcdef';
 const OTHER = 'ui-other-read-0123456789abcdef';
+const LEAVING = 'ui-leaving-read-0123456789abc';
+const KEYS = `${READ}=acme:read,${INGEST}=acme:ingest,${OTHER}=other:read`;
 
 describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
-    server = await startTestServer({ config: { apiKeys: `${READ}=acme:read,${INGEST}=acme:ingest,${OTHER}=other:read` } });
+    server = await startTestServer({ config: { apiKeys: `${KEYS},${LEAVING}=acme:read` } });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -75,6 +78,46 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
     await postEvents(server.url, [{ type: 'agent.step', data: { text: 'acme secret' } }], { authorization: `Bearer ${INGEST}` });
     await new Promise((r) => setTimeout(r, 500));
     expect(await page.$$eval('.feed-row:not([hidden])', (els) => els.length)).toBe(0);
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+
+  it('asks for a key again when a reload removes the one it streams with', async () => {
+    const w = await openPage(browser, server.url + '/');
+    const { page } = w;
+    await page.waitForSelector('#key-dialog[open]');
+    await page.fill('#key-input', LEAVING);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#conn[data-state="live"]');
+    // What SIGHUP does with a key file that no longer lists the key: the stream closes with 4001,
+    // the page's reconnect asks /ui/session first and is told the key is not valid.
+    server.ctx.keys.replace(parseApiKeys(KEYS));
+    await page.waitForSelector('#key-dialog[open]', { timeout: 10_000 });
+    expect(await page.getAttribute('#conn', 'data-state')).not.toBe('live');
+    expect(w.errors).toEqual([]);
+    await w.close();
+  });
+
+  it('the inspector explains a refused stream with the key in a header, not in the URL', async () => {
+    // The follow-up GET is no stream open, so the server would refuse a ?token= there with 401.
+    const w = await openPage(browser, server.url + '/', { allow: [/WebSocket connection to .* failed/, /status of 400/, /^HTTP 400 GET \/v1\/stream$/] });
+    const { page } = w;
+    await page.waitForSelector('#key-dialog[open]');
+    await page.fill('#key-input', READ);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#conn[data-state="live"]');
+    const gets: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/stream') && r.resourceType() !== 'websocket') gets.push(`${r.url()} ${r.headers().authorization ?? ''}`);
+    });
+    await page.goto(server.url + '/inspector');
+    await page.fill('input[name="tiers"]', 'urgent');
+    await page.click('#connect');
+    await page.waitForFunction(() => document.querySelector('#conn-text')!.textContent!.includes('refused'));
+    expect(await page.textContent('#conn-text')).toContain('the server refused the stream (400): tiers: "urgent" is not a tier');
+    expect(gets).toHaveLength(1);
+    expect(gets[0]).not.toContain('token=');
+    expect(gets[0]).toContain(`Bearer ${READ}`);
     expect(w.errors).toEqual([]);
     await w.close();
   });

@@ -8,7 +8,7 @@
  * which is how a newer sender's additions are meant to be handled. Enums are read as int32
  * (the same varint on the wire) so an unknown enum value never fails a request.
  */
-import protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
 
 const PROTO = `
 syntax = "proto3";
@@ -80,9 +80,9 @@ message RpcStatus { int32 code = 1; string message = 2; }
 `;
 
 interface OtlpTypes {
-  request: protobuf.Type;
-  response: protobuf.Type;
-  status: protobuf.Type;
+  request: Protobuf.Type;
+  response: Protobuf.Type;
+  status: Protobuf.Type;
 }
 
 let types: OtlpTypes | undefined;
@@ -90,6 +90,10 @@ let types: OtlpTypes | undefined;
 /** The compiled message types (parsed once; the text is small and parsing takes about a millisecond). */
 export function otlpTypes(): OtlpTypes {
   if (types) return types;
+  // protobufjs itself loads here too, at the first OTLP request rather than at server start (it
+  // takes a few milliseconds to evaluate); a synchronous require keeps the codec synchronous.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const protobuf = require('protobufjs') as typeof Protobuf;
   const root = protobuf.parse(PROTO, { keepCase: false }).root;
   types = {
     request: root.lookupType('opentelemetry.proto.ExportTraceServiceRequest'),

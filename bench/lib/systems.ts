@@ -75,7 +75,8 @@ export function snapshot(env: SystemEnv): { bin: string; nodeJs: string } {
 
 function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[]): [string, string[]] {
   const archive = extra.includes('--archive') ? [] : ['--archive', 'none'];
-  const serve = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...archive, '--log-level', 'warn', ...extra];
+  // Every bench client connects from 127.0.0.1, so the per-address stream cap is lifted.
+  const serve = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...archive, '--log-level', 'warn', '--max-clients-per-address', '100000', ...extra];
   switch (id) {
     case 'auren-bun': {
       if (env.cpuProf) {

@@ -35,6 +35,7 @@ export interface Config {
   clientRateBytes: number;
   clientBufferBytes: number;
   maxClients: number;
+  maxClientsPerAddress: number;
   maxInflight: number;
   maxInflightBytes: number;
   maxInflightShare: number;
@@ -162,6 +163,13 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'clientRateBytes', flag: '--client-rate-bytes', env: 'AUREN_CLIENT_RATE_BYTES', def: '16MiB', help: 'Bytes per second one stream client may receive', parse: parseSize },
   { key: 'clientBufferBytes', flag: '--client-buffer', env: 'AUREN_CLIENT_BUFFER', def: '1MiB', help: 'Outbound bytes queued for one client before it is lagged or closed', parse: parseSize },
   { key: 'maxClients', flag: '--max-clients', env: 'AUREN_MAX_CLIENTS', def: '10000', help: 'Most stream clients at once', parse: positiveInt },
+  {
+    key: 'maxClientsPerAddress', flag: '--max-clients-per-address', env: 'AUREN_MAX_CLIENTS_PER_ADDRESS',
+    // Half of a small --max-clients, so by default one address never fills the server.
+    def: (c) => String(Math.max(1, Math.min(100, Math.floor((c.maxClients ?? 10_000) / 2)))),
+    help: 'Most stream clients from one address (IPv6: /64) at once; more get 429. Default 100, or half of --max-clients if less; behind a reverse proxy all clients share its address: raise it',
+    parse: positiveInt,
+  },
   { key: 'maxInflight', flag: '--max-inflight', env: 'AUREN_MAX_INFLIGHT', def: '64', help: 'Most ingest request bodies read at once; more get 429', parse: positiveInt },
   { key: 'maxInflightBytes', flag: '--max-inflight-bytes', env: 'AUREN_MAX_INFLIGHT_BYTES', def: '64MiB', help: 'Most bytes held by ingest bodies being read or processed; more get 429', parse: parseSize },
   { key: 'maxInflightShare', flag: '--max-inflight-share', env: 'AUREN_MAX_INFLIGHT_SHARE', def: '50%', help: 'Share of --max-inflight and --max-inflight-bytes one client address (IPv6: /64) may hold', parse: parseShare },

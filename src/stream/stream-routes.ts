@@ -7,6 +7,8 @@ import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/api-keys.js';
 import { principalOf } from '../auth/middleware.js';
 import { HttpError } from '../core/errors.js';
+import { clientAddress } from '../runtime/client-address.js';
+import { AddressSlots } from './address-slots.js';
 import { parseFilter, type StreamFilter } from './filter.js';
 import { Frame } from './frame.js';
 import { keyBindingOf } from './key-binding.js';
@@ -18,11 +20,15 @@ const QUERY_EXTRAS = ['since', 'token'];
 /** Inbound messages a client may send per second (burst twice that) before it is closed. */
 const INBOUND_RATE = 20;
 const MAX_BAD_MESSAGES = 10;
+/** An upgrade that never opens (the peer left mid-handshake) gives its address slot back after this. */
+const OPEN_GRACE_MS = 30_000;
 
 interface StreamRequest {
   principal: Principal;
   filter: StreamFilter;
   since: number | undefined;
+  /** Gives back the client address's stream slot (see address-slots.ts). */
+  release: () => void;
 }
 
 export function parseSince(v: unknown, field = 'since'): number | undefined {
@@ -48,13 +54,15 @@ function streamRequest(c: Context, ctx: AppContext): StreamRequest {
   filter.projects = principal.readProjects;
   const since = parseSince(c.req.query('since')) ?? parseSince(c.req.header('last-event-id'), 'Last-Event-ID');
   if (ctx.hub.full) throw new HttpError(503, 'too many stream clients; retry later', { 'Retry-After': '5' });
-  return { principal, filter, since };
+  return { principal, filter, since, release: () => {} };
 }
 
 export function streamRoutes(app: Hono, ctx: AppContext): void {
   const { hub, clock } = ctx;
   // Closes streams whose key a reload removes or narrows (see key-binding.ts).
   const keyBinding = keyBindingOf(ctx.keys, hub, ctx.logger, ctx.metrics);
+  const slots = new AddressSlots(ctx.config.maxClientsPerAddress);
+  ctx.metrics.gauge('auren_stream_client_addresses', 'Client addresses with at least one open stream', () => slots.addresses);
 
   app.get(
     '/v1/stream',
@@ -63,7 +71,11 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
       if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
         // The sink reports a cancelled response before connect() has returned the client.
         const ref: { client?: StreamClient } = {};
-        const { sink, body } = createSseSink(() => ref.client && hub.disconnect(ref.client));
+        const release = slots.take(clientAddress(c.req.raw));
+        const { sink, body } = createSseSink(() => {
+          release();
+          if (ref.client) hub.disconnect(ref.client);
+        });
         ref.client = hub.connect('sse', sink, req.filter, req.since);
         keyBinding.bind(ref.client, req.principal);
         return new Response(body, {
@@ -73,6 +85,7 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
         throw new HttpError(426, 'GET /v1/stream needs a WebSocket upgrade or "Accept: text/event-stream"');
       }
+      req.release = slots.take(clientAddress(c.req.raw));
       c.set('streamRequest' as never, req as never);
       return next();
     },
@@ -83,8 +96,11 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
       const inbound = new TokenBucket(INBOUND_RATE, INBOUND_RATE * 2, clock.now());
       let bad = 0;
       const reply = (obj: Record<string, unknown>) => client?.sendControl(Frame.control(obj), clock.now());
+      const unopened = setTimeout(req.release, OPEN_GRACE_MS);
+      unopened.unref?.();
       return {
         onOpen(_evt, ws) {
+          clearTimeout(unopened);
           client = hub.connect('ws', ctx.sinkOf(ws.raw), req.filter, req.since);
           keyBinding.bind(client, req.principal);
         },
@@ -101,9 +117,11 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
           }
         },
         onClose() {
+          req.release();
           if (client) hub.disconnect(client);
         },
         onError() {
+          req.release();
           if (client) hub.disconnect(client);
         },
       };

@@ -25,6 +25,10 @@ function upgradeStatus(url: string): Promise<{ status: number; ws?: WebSocket }>
   });
 }
 
+// Every client here connects from 127.0.0.1: the per-address cap (per-ip-limit.test.ts) is lifted so
+// these tests reach the server-wide limits.
+const ONE_ADDRESS = ['--max-clients-per-address', '100000'];
+
 describe.each(TARGETS)('overload (%s)', (target) => {
   const procs: Product[] = [];
   afterAll(async () => {
@@ -32,7 +36,7 @@ describe.each(TARGETS)('overload (%s)', (target) => {
   });
 
   it('caps stream clients with 503 + Retry-After and frees slots as clients leave', async () => {
-    const p = await startProduct(target, { args: ['--max-clients', '20'] });
+    const p = await startProduct(target, { args: ['--max-clients', '20', ...ONE_ADDRESS] });
     procs.push(p);
     const clients: Collected[] = [];
     for (let i = 0; i < 20; i++) clients.push(await connectStream(p.url));
@@ -80,7 +84,7 @@ describe.each(TARGETS)('overload (%s)', (target) => {
   });
 
   it(`keeps live delivery going through a reconnect storm of ${STORM[target]} resuming clients`, async () => {
-    const p = await startProduct(target);
+    const p = await startProduct(target, { args: ONE_ADDRESS });
     procs.push(p);
     const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ type: 'agent.step', agent_id: `a${i % 10}`, data: { i } }));
     for (let i = 0; i < 5; i++) {

@@ -40,9 +40,4 @@ export class AddressSlots {
       else this.held.delete(key);
     };
   }
-
-  /** Addresses holding at least one stream (for metrics). */
-  get addresses(): number {
-    return this.held.size;
-  }
 }

@@ -62,7 +62,6 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
   // Closes streams whose key a reload removes or narrows (see key-binding.ts).
   const keyBinding = keyBindingOf(ctx.keys, hub, ctx.logger, ctx.metrics);
   const slots = new AddressSlots(ctx.config.maxClientsPerAddress);
-  ctx.metrics.gauge('auren_stream_client_addresses', 'Client addresses with at least one open stream', () => slots.addresses);
 
   app.get(
     '/v1/stream',

@@ -42,7 +42,7 @@ export class DashboardState {
     this.handoffs = new HandoffIndex(() => o.clock.now());
     this.handoffs.load(o.db);
     this.writer = new StateWriter(o.db, o.retention, this.handoffs);
-    this.follower = new LogFollower({ db: o.db, log: o.log, logger: o.logger, apply: (events) => this.writer.apply(events), committed: () => this.writer.committed() });
+    this.follower = new LogFollower({ db: o.db, log: o.log, logger: o.logger, sink: this.writer });
   }
 
   lag(): number {

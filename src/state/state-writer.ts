@@ -1,7 +1,6 @@
 /**
- * Applies a batch of committed events to every dashboard's state. Each writer sums the batch in
- * memory; flush() then writes one upsert per distinct key. The caller wraps apply() in the same
- * transaction that advances the watermark.
+ * Applies committed events to every dashboard's state. Each writer sums events in memory (add);
+ * flush() then writes one upsert per distinct key, inside the transaction that advances the watermark.
  */
 import type { StoredEvent, Tier } from '../core/event.js';
 import type { SqliteDatabase, SqlStatement } from '../runtime/types.js';
@@ -22,7 +21,11 @@ export class StateWriter {
   /** Projects whose dashboards changed since the live publisher last looked. */
   readonly dirty: Record<DashboardName, Set<string>> = { cost: new Set(), reasoning: new Set(), learning: new Set() };
 
+  /** Changed but not written yet: becomes `dirty` when the write commits, so no frame shows stale state. */
+  private readonly pendingDirty: Record<DashboardName, Set<string>> = { cost: new Set(), reasoning: new Set(), learning: new Set() };
+
   private readonly knownProjects = new Set<string>();
+  private readonly newProjects: string[] = [];
   private readonly addProject: SqlStatement;
 
   constructor(db: SqliteDatabase, retention: Record<Tier, number>, private readonly index: HandoffIndex) {
@@ -33,44 +36,67 @@ export class StateWriter {
     this.context = new ContextWriter(db, retention);
   }
 
+  /** Folds events into each writer's in-memory sums (reads committed state at most; writes nothing). */
+  add(events: readonly StoredEvent[]): void {
+    for (const e of events) {
+      if (!this.knownProjects.has(e.project)) {
+        this.knownProjects.add(e.project);
+        this.newProjects.push(e.project);
+      }
+      const d = dataFor(e);
+      this.cost.add(e);
+      this.reasoning.add(e, d);
+      this.learning.add(e, d);
+      this.context.add(e, d);
+      this.markDirty(e);
+    }
+  }
+
+  /** Writes the sums; the caller wraps this in the transaction that advances the watermark. */
+  flush(): void {
+    for (const p of this.newProjects) this.addProject.run(p);
+    this.cost.flush();
+    this.reasoning.flush();
+    this.learning.flush();
+    this.context.flush();
+  }
+
+  /** The sums were not written (a failed fold or transaction): forget them, the log has the events. */
+  reset(): void {
+    this.cost.reset();
+    this.reasoning.reset();
+    this.learning.reset();
+    this.context.reset();
+    this.knownProjects.clear();
+    this.newProjects.length = 0;
+    for (const set of Object.values(this.pendingDirty)) set.clear();
+    this.index.discard();
+  }
+
+  /** Folds and writes in one go (tests, tools); production goes through LogFollower. */
   apply(events: readonly StoredEvent[]): void {
     try {
-      for (const e of events) {
-        if (!this.knownProjects.has(e.project)) {
-          this.addProject.run(e.project);
-          this.knownProjects.add(e.project);
-        }
-        const d = dataFor(e);
-        this.cost.add(e);
-        this.reasoning.add(e, d);
-        this.learning.add(e, d);
-        this.context.add(e, d);
-        this.markDirty(e);
-      }
-      this.cost.flush();
-      this.reasoning.flush();
-      this.learning.flush();
-      this.context.flush();
+      this.add(events);
+      this.flush();
     } catch (err) {
-      // The transaction rolls back; half-flushed sums must not leak into the retry.
-      this.cost.reset();
-      this.reasoning.reset();
-      this.learning.reset();
-      this.context.reset();
-      this.knownProjects.clear();
-      this.index.discard();
+      this.reset();
       throw err;
     }
   }
 
-  /** The batch's transaction committed: in-memory indexes may now count it. */
+  /** The flush's transaction committed: in-memory indexes and live frames may now count it. */
   committed(): void {
     this.index.commit();
+    this.newProjects.length = 0;
+    for (const name of Object.keys(this.pendingDirty) as DashboardName[]) {
+      for (const p of this.pendingDirty[name]) this.dirty[name].add(p);
+      this.pendingDirty[name].clear();
+    }
   }
 
   private markDirty(e: StoredEvent): void {
-    if (isCostEvent(e) || e.type === 'agent.handoff') this.dirty.cost.add(e.project);
-    if (e.trace_id !== undefined || e.agent_id !== undefined) this.dirty.reasoning.add(e.project);
-    if (/^(memory|hypothesis|knowledge)\./.test(e.type)) this.dirty.learning.add(e.project);
+    if (isCostEvent(e) || e.type === 'agent.handoff') this.pendingDirty.cost.add(e.project);
+    if (e.trace_id !== undefined || e.agent_id !== undefined) this.pendingDirty.reasoning.add(e.project);
+    if (/^(memory|hypothesis|knowledge)\./.test(e.type)) this.pendingDirty.learning.add(e.project);
   }
 }

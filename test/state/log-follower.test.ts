@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventDraft, StoredEvent } from '../../src/core/event.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { openSqlite } from '../../src/runtime/node/sqlite.js';
-import { LogFollower } from '../../src/state/log-follower.js';
+import { LogFollower, type StateSink } from '../../src/state/log-follower.js';
 import '../../src/state/migrations.js';
 import { SqliteEventLog } from '../../src/store/sqlite/sqlite-event-log.js';
 import { tempDir } from '../helpers/config.js';
@@ -18,6 +18,27 @@ let n = 0;
 const drafts = (k: number): EventDraft[] =>
   Array.from({ length: k }, () => ({ id: `e${n++}`, ts: Date.now(), received_at: Date.now(), project: 'p', type: 'agent.step', tier: 'operational' as const }));
 
+/** A sink that records the seqs it wrote, in order; `fold` may throw to simulate a bad event. */
+function recordingSink(fold: (evs: readonly StoredEvent[]) => void = () => {}, failWrites = 0): StateSink & { seen: number[] } {
+  let pending: number[] = [];
+  const seen: number[] = [];
+  return {
+    seen,
+    add(evs) {
+      fold(evs);
+      pending.push(...evs.map((e) => e.seq));
+    },
+    flush() {
+      if (failWrites-- > 0) throw new Error('disk I/O error');
+      seen.push(...pending);
+      pending = [];
+    },
+    reset() {
+      pending = [];
+    },
+  };
+}
+
 async function until(pred: () => boolean, ms = 10_000): Promise<void> {
   const start = Date.now();
   while (!pred()) {
@@ -30,8 +51,9 @@ describe('LogFollower: every committed event applied exactly once, in order', ()
   it('catches up from the log, follows live appends, and re-reads after its queue overflows', async () => {
     const { db, log } = setup();
     log.appendSync(drafts(3000)); // before the follower exists: replayed from the log
-    const seen: number[] = [];
-    const f = new LogFollower({ db, log, logger: silentLogger, apply: (evs) => seen.push(...evs.map((e) => e.seq)), maxQueued: 500 });
+    const sink = recordingSink();
+    const seen = sink.seen;
+    const f = new LogFollower({ db, log, logger: silentLogger, sink, maxQueued: 500 });
     f.start();
     // Live appends in bursts bigger than the queue allows: the follower falls back to reading the log.
     for (let i = 0; i < 20; i++) log.appendSync(drafts(i % 2 ? 700 : 50));
@@ -51,18 +73,34 @@ describe('LogFollower: every committed event applied exactly once, in order', ()
     log.appendSync(drafts(50));
     const errors: string[] = [];
     const logger: Logger = { ...silentLogger, error: (msg) => errors.push(msg) };
-    const seen: number[] = [];
-    const f = new LogFollower({
-      db, log, logger,
-      apply: (evs: readonly StoredEvent[]) => {
-        if (evs.some((e) => e.seq === 17)) throw new Error('poison');
-        seen.push(...evs.map((e) => e.seq));
-      },
+    const sink = recordingSink((evs) => {
+      if (evs.some((e) => e.seq === 17)) throw new Error('poison');
     });
+    const seen = sink.seen;
+    const f = new LogFollower({ db, log, logger, sink });
     f.start();
     await until(() => f.watermark === 50, 15_000);
     await f.stop();
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1).filter((s) => s !== 17));
     expect(errors).toContain('dashboard state skipped an event it cannot apply');
+  });
+
+  it('writes live events together after the interval, and re-reads them when a write fails', async () => {
+    const { db, log } = setup();
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (msg) => errors.push(msg) };
+    const sink = recordingSink(undefined, 1);
+    const f = new LogFollower({ db, log, logger, sink, intervalMs: 50 });
+    f.start();
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 30; i++) log.appendSync(drafts(10)); // one interval: one write (which fails)
+    await until(() => f.watermark === 300);
+    for (let i = 0; i < 5; i++) log.appendSync(drafts(10));
+    expect(f.watermark).toBe(300); // live sums wait for the interval
+    await until(() => f.watermark === 350);
+    await f.stop();
+    expect(sink.seen).toEqual(Array.from({ length: 350 }, (_, i) => i + 1));
+    expect(errors).toContain('dashboard state update failed; retrying event by event');
+    expect(f.failures).toBe(1);
   });
 });

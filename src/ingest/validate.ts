@@ -50,6 +50,7 @@ export function validateEvent(raw: unknown, ctx: ValidateContext): Validated {
     draft.id = o.id as string;
   } else {
     draft.id = uuidv7(ctx.now);
+    draft.idGenerated = true;
   }
   if (o.ts !== undefined) {
     const ts = parseTs(o.ts, ctx.now);

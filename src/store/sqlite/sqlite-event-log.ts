@@ -132,11 +132,13 @@ export class SqliteEventLog implements EventLog {
     for (let i = 0; i < drafts.length; i++) {
       const d = drafts[i];
       const key = DedupWindow.key(d.project, d.id);
-      if (this.dedup.has(key, now) || inBatch.has(key)) {
-        duplicates.push(i);
-        continue;
+      if (d.idGenerated !== true) {
+        if (this.dedup.has(key, now) || inBatch.has(key)) {
+          duplicates.push(i);
+          continue;
+        }
+        inBatch.add(key);
       }
-      inBatch.add(key);
       keys.push(key);
       fresh.push(d);
     }

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './helpers/server.js';
 import { connectStream, postEvents } from './helpers/ws-client.js';
 
 describe('pipeline smoke (in-process, Node runtime, real port)', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('accepts events and streams them live', async () => {
     const c = await connectStream(s.url);

@@ -1,4 +1,5 @@
 /** Starts the real server in-process on the Node runtime, on a real port. */
+import { afterAll, beforeAll, expect } from 'vitest';
 import { silentLogger, createLogger, type Logger } from '../../src/core/log.js';
 import type { Config } from '../../src/config/schema.js';
 import { nodeRuntime } from '../../src/runtime/node/server.js';
@@ -23,4 +24,27 @@ export async function startTestServer(
   const errors: string[] = [];
   const server = await startServer({ ...opts, runtime: nodeRuntime, config, logger: recordingLogger(errors) });
   return { ...server, config, errors, url: `http://127.0.0.1:${server.port}` };
+}
+
+/**
+ * One server for the enclosing `describe`: started before its tests, stopped after them, and the
+ * block fails if the server logged an error. The returned object is filled in by `beforeAll`, so
+ * read it inside tests and hooks only.
+ *
+ * @example
+ * describe('GET /v1/stream', () => {
+ *   const s = useTestServer();
+ *   it('streams', async () => { await connectStream(s.url); });
+ * });
+ */
+export function useTestServer(opts: Parameters<typeof startTestServer>[0] = {}): TestServer {
+  const s = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(s, await startTestServer(opts));
+  });
+  afterAll(async () => {
+    await s.stop();
+    expect(s.errors).toEqual([]);
+  });
+  return s;
 }

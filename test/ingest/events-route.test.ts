@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { startTestServer, useTestServer, type TestServer } from '../helpers/server.js';
 import { postEvents } from '../helpers/ws-client.js';
 
 async function post(url: string, body: BodyInit, headers: Record<string, string>) {
@@ -13,14 +13,7 @@ async function replayAll(s: TestServer) {
 }
 
 describe('POST /v1/events', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer({ config: { maxBodyBytes: 64 * 1024 } });
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer({ config: { maxBodyBytes: 64 * 1024 } });
 
   it('takes one object', async () => {
     const r = await postEvents(s.url, { type: 'agent.step', id: 'one-1' });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
 import { postEvents } from '../helpers/ws-client.js';
 import { getter, settled, type Json } from './helpers.js';
 
@@ -34,14 +34,7 @@ function measure(steps: Json[]): { nodes: number; depth: number } {
 }
 
 describe('hostile chains: 100,000 steps deep, and a 100,000-step cycle', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('serves a 100,000-step chain as a tree 100,000 levels deep, and truncates by limit', async () => {
     // Posted newest-first within each request: every step arrives before its parent.

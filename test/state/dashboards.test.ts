@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
 import { postEvents } from '../helpers/ws-client.js';
 import { getter, postAll, settled } from './helpers.js';
 import { checkScenario, scenarioBatches } from './scenario.js';
 
 describe('dashboards on Node (better-sqlite3), real HTTP', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('answers zeros, not errors, before any event', async () => {
     const get = getter(s.url);

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
 import { connectStream, postEvents } from '../helpers/ws-client.js';
 import { dashboardsOf } from './helpers.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('live dashboard frames', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('arrive for watched dashboards at most once a second each, and only when the data changed', async () => {
     const c = await connectStream(s.url, 'dashboards=cost,reasoning,learning&types=nothing.matches');

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
 import { connectSse } from '../helpers/sse-client.js';
 import { connectStream, postEvents, type Collected } from '../helpers/ws-client.js';
 
@@ -18,14 +18,7 @@ async function post(url: string, lines: object[]): Promise<void> {
 }
 
 describe('storm control on the live stream (real server, HTTP in, WebSocket and SSE out)', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('10,000 identical errors reach a critical client as a handful of entries adding up to exactly 10,000', async () => {
     const live = await connectStream(s.url, 'tiers=critical');

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { startTestServer, useTestServer } from '../helpers/server.js';
 import { connectSse } from '../helpers/sse-client.js';
 import { postEvents } from '../helpers/ws-client.js';
 
 describe('GET /v1/stream (Server-Sent Events)', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('streams the same frames with ids, and resumes from Last-Event-ID with no duplicate', async () => {
     const a = await connectSse(s.url, 'types=sse.*');

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, useTestServer } from '../helpers/server.js';
 import { connectStream, postEvents } from '../helpers/ws-client.js';
 
 type Frame = Record<string, unknown> & { events?: Record<string, unknown>[] };
 
 describe('GET /v1/stream (WebSocket)', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(async () => {
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
 
   it('sends critical events at once, one per frame, and batches the other tiers within their caps', async () => {
     const c = await connectStream(s.url);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, type ClientError } from '../../src/client/index.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { FlakyProxy } from './flaky-proxy.js';
+import { useTestServer } from '../helpers/server.js';
+import { useFlakyProxy } from './flaky-proxy.js';
 import { storedEvents } from './stored.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,18 +14,8 @@ async function waitFor(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
 }
 
 describe('TypeScript client delivery against a real server behind a flaky proxy', () => {
-  let s: TestServer;
-  let proxy: FlakyProxy;
-  beforeAll(async () => {
-    s = await startTestServer();
-    proxy = new FlakyProxy(s.url);
-    await proxy.start();
-  });
-  afterAll(async () => {
-    await proxy.down();
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
+  const proxy = useFlakyProxy(s);
 
   it('loses nothing and duplicates nothing through 503s, 429s, lost answers and an outage', async () => {
     const errors: ClientError[] = [];

@@ -4,6 +4,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export type Mode = 'ok' | '429' | '503' | 'commit-then-503' | 'down';
 
@@ -16,7 +17,8 @@ export class FlakyProxy {
   private sockets = new Set<Socket>();
   port = 0;
 
-  constructor(private readonly target: string) {}
+  /** `target` is the upstream's base URL, or something whose `url` is read at each request. */
+  constructor(private readonly target: string | { readonly url: string }) {}
 
   async start(port = 0): Promise<void> {
     const server = createServer((req, res) => void this.handle(req, res));
@@ -55,10 +57,21 @@ export class FlakyProxy {
     for await (const c of req) chunks.push(c as Buffer);
     if (mode === '429') return void res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"error":"shedding load"}');
     if (mode === '503') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
-    const upstream = await forward(this.target, req, Buffer.concat(chunks));
+    const upstream = await forward(typeof this.target === 'string' ? this.target : this.target.url, req, Buffer.concat(chunks));
     if (mode === 'commit-then-503') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"lost the answer"}');
     res.writeHead(upstream.status, upstream.headers).end(upstream.body);
   }
+}
+
+/**
+ * A proxy for the enclosing `describe`, in front of `target` (a server from `useTestServer()`, say):
+ * listening before its tests, down after them.
+ */
+export function useFlakyProxy(target: { readonly url: string }): FlakyProxy {
+  const proxy = new FlakyProxy(target);
+  beforeAll(() => proxy.start());
+  afterAll(() => proxy.down());
+  return proxy;
 }
 
 function forward(target: string, req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { FlakyProxy } from './flaky-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
+import { useFlakyProxy } from './flaky-proxy.js';
 import { storedEvents } from './stored.js';
 
 const run = promisify(execFile);
@@ -11,18 +11,8 @@ const script = (name: string, url: string) => run('python3', [`clients/python/te
 const lastJson = (out: string) => JSON.parse(out.trim().split('\n').pop()!);
 
 describe('Python client (standard library only) against a real server', () => {
-  let s: TestServer;
-  let proxy: FlakyProxy;
-  beforeAll(async () => {
-    s = await startTestServer();
-    proxy = new FlakyProxy(s.url);
-    await proxy.start();
-  });
-  afterAll(async () => {
-    await proxy.down();
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
+  const proxy = useFlakyProxy(s);
 
   it('loses and duplicates nothing through 503s, lost answers, 429s and an outage', async () => {
     const child = script('delivery_script', proxy.url);

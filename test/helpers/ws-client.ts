@@ -1,4 +1,5 @@
 /** A WebSocket stream client for tests that collects frames and can wait for a condition. */
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 
 export interface Collected {
@@ -49,4 +50,19 @@ export async function postEvents(url: string, body: unknown, headers: Record<str
     body: isText ? body : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * A stream client for the enclosing `describe`, connected to `server` before its tests and closed
+ * after them. The returned object is filled in by `beforeAll`: read it inside tests only.
+ */
+export function useStream(server: { readonly url: string }, query = '', headers: Record<string, string> = {}): Collected {
+  const c = {} as Collected;
+  beforeAll(async () => {
+    Object.assign(c, await connectStream(server.url, query, headers));
+  });
+  afterAll(() => {
+    c.close();
+  });
+  return c;
 }

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otlpTypes } from '../../src/otlp/otlp-schema.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { connectStream, type Collected } from '../helpers/ws-client.js';
+import { startTestServer, useTestServer, type TestServer } from '../helpers/server.js';
+import { connectStream, useStream } from '../helpers/ws-client.js';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 let n = 0;
@@ -15,17 +15,8 @@ function span(extra: Record<string, unknown> = {}, attrs: Record<string, unknown
 const request = (spans: unknown[]) => ({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
 
 describe('POST /v1/traces with hostile or broken input', () => {
-  let s: TestServer;
-  let stream: Collected;
-  beforeAll(async () => {
-    s = await startTestServer();
-    stream = await connectStream(s.url);
-  });
-  afterAll(async () => {
-    stream.close();
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
+  const stream = useStream(s);
 
   async function post(body: unknown, headers: Record<string, string> = {}) {
     const res = await fetch(`${s.url}/v1/traces`, {

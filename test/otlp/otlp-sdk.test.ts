@@ -1,24 +1,15 @@
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { connectStream, type Collected } from '../helpers/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../helpers/server.js';
+import { useStream } from '../helpers/ws-client.js';
 import { agentWithTool, chatWithCache, exportSpans, recorder } from './genai-spans.js';
 
 type Ev = Record<string, unknown> & { data: Record<string, unknown>; usage?: Record<string, number> };
 
 describe('OTLP/HTTP traces from the official OpenTelemetry JS SDK exporters', () => {
-  let s: TestServer;
-  let stream: Collected;
-  beforeAll(async () => {
-    s = await startTestServer();
-    stream = await connectStream(s.url);
-  });
-  afterAll(async () => {
-    stream.close();
-    await s.stop();
-    expect(s.errors).toEqual([]);
-  });
+  const s = useTestServer();
+  const stream = useStream(s);
 
   const events = () => stream.events() as Ev[];
   const byTrace = (traceId: string) => events().filter((e) => e.trace_id === traceId);

@@ -4,12 +4,11 @@
  * retries (ids make resends safe), the page reconnects with backoff and resumes with `since`, and in
  * the end the page has received every stored event, none lost.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/simulate/index.js';
-import { spawnAuren, type Spawned } from '../helpers/binary.js';
+import { spawnAuren } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
-import { hasChromium, launchBrowser, openPage } from '../web/helpers/browser.js';
+import { hasChromium, openPage, useBrowserSuite } from '../web/helpers/browser.js';
 import { freePort } from './helpers/free-port.js';
 import { watchPageStream } from './helpers/page-stream.js';
 
@@ -17,36 +16,28 @@ import { watchPageStream } from './helpers/page-stream.js';
 const OUTAGE_NOISE = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/, /Failed to fetch/];
 
 describe.skipIf(!hasChromium)('scenario: error handling and recovery (bun binary, kill -9, restart)', () => {
-  let browser: Browser;
-  let server: Spawned | undefined;
   const dataDir = tempDir('auren-e2e-recovery-');
   let port = 0;
   const serve = () => spawnAuren('bun-binary', ['serve', '--port', String(port), '--data-dir', dataDir, '--archive', 'none']);
-
-  beforeAll(async () => {
+  const suite = useBrowserSuite(async () => {
     port = await freePort();
-    server = await serve();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    return serve();
   });
 
   it('the page and the simulator ride out a crash; the page resumes with since and misses nothing', async () => {
-    const url = server!.url;
-    const w = await openPage(browser, url + '/', { allow: OUTAGE_NOISE });
+    const url = suite.server.url;
+    const w = await openPage(suite.browser, url + '/', { allow: OUTAGE_NOISE });
     const { page } = w;
     const seen = watchPageStream(page);
     await page.waitForSelector('#conn[data-state="live"]');
 
     const sim = runSimulation({ url, agents: 5, rate: 400, durationMs: 7000, seed: 21, runId: 'recovery' });
     await new Promise((r) => setTimeout(r, 3000));
-    await server!.kill9();
+    await suite.server.kill9();
     await page.waitForSelector('#conn[data-state="reconnecting"]');
     await w.shot('e2e-recovery-down');
     await new Promise((r) => setTimeout(r, 700));
-    server = await serve();
+    suite.server = await serve();
     const summary = await sim;
     expect(summary.accepted + summary.duplicates).toBe(summary.sent);
     expect(summary.retries).toBeGreaterThan(0);

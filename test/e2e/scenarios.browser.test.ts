@@ -2,13 +2,12 @@
  * The scenarios users care about, end to end: the simulator drives a real server, a real browser
  * shows the dashboard, and what the page shows is checked against the API.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSimulation } from '../../src/simulate/index.js';
 import { count, usd } from '../../src/web/client/lib/format.js';
 import { postEvents } from '../helpers/ws-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { hasChromium, launchBrowser, openPage } from '../web/helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { hasChromium, openPage, useBrowserSuite } from '../web/helpers/browser.js';
 import { dashboard, settled } from './helpers/dashboards.js';
 
 interface Chain {
@@ -19,26 +18,17 @@ interface Chain {
 }
 
 describe.skipIf(!hasChromium)('scenarios in Chromium, driven by auren simulate', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite(() => startTestServer());
 
   it('event → dashboard: a crew\'s work shows up in the feed, cost, reasoning and learning panels, equal to the API', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
-    const sim = await runSimulation({ url: server.url, agents: 5, rate: 3000, maxEvents: 2000, seed: 101, runId: 'flow' });
+    const sim = await runSimulation({ url: suite.server.url, agents: 5, rate: 3000, maxEvents: 2000, seed: 101, runId: 'flow' });
     expect(sim.accepted).toBe(2000);
-    await settled(server);
-    const cost = await dashboard<{ total_usd: number; calls: number; unpriced_calls: number; by_agent: { agent_id: string }[] }>(server, 'cost');
-    const learning = await dashboard<{ memories: { formed: number }; hypotheses: { total: number } }>(server, 'learning');
+    await settled(suite.server);
+    const cost = await dashboard<{ total_usd: number; calls: number; unpriced_calls: number; by_agent: { agent_id: string }[] }>(suite.server, 'cost');
+    const learning = await dashboard<{ memories: { formed: number }; hypotheses: { total: number } }>(suite.server, 'learning');
     // Live frames bring the totals (at most one per second per dashboard); no reload.
     await page.waitForFunction((want) => document.querySelector('#cost-kpis .kpi b')?.textContent === want, usd(cost.total_usd), { timeout: 10_000 });
     await page.waitForFunction((want) => document.querySelector('#learning-kpis .kpi b')?.textContent === want, count(learning.memories.formed), { timeout: 10_000 });
@@ -54,13 +44,13 @@ describe.skipIf(!hasChromium)('scenarios in Chromium, driven by auren simulate',
   });
 
   it('multi-agent collaboration: a chain handed from planner to analyst to coach shows as one tree', async () => {
-    await settled(server);
-    const r = await dashboard<{ active_chains: Chain[]; recent_chains: Chain[] }>(server, 'reasoning');
+    await settled(suite.server);
+    const r = await dashboard<{ active_chains: Chain[]; recent_chains: Chain[] }>(suite.server, 'reasoning');
     const listed = [...r.active_chains, ...r.recent_chains];
     const chain = listed.find((c) => ['planner', 'analyst', 'coach'].every((role) => c.agents.some((a) => a.startsWith(role))));
     expect(chain, 'a chain that reached the coach').toBeDefined();
-    const detail = await dashboard<{ total_steps: number; handoffs: { from_agent: string; to_agent: string }[] }>(server, `reasoning/${chain!.trace_id}`);
-    const w = await openPage(browser, server.url + '/');
+    const detail = await dashboard<{ total_steps: number; handoffs: { from_agent: string; to_agent: string }[] }>(suite.server, `reasoning/${chain!.trace_id}`);
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector(`#chain-table tr[data-trace="${chain!.trace_id}"]`);
     await page.click(`#chain-table tr[data-trace="${chain!.trace_id}"]`);
@@ -84,10 +74,10 @@ describe.skipIf(!hasChromium)('scenarios in Chromium, driven by auren simulate',
   });
 
   it('biometric context: readings and alerts appear beside the session and agent they name, and in the chain', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
-    await postEvents(server.url, [
+    await postEvents(suite.server.url, [
       { type: 'biometric.reading', agent_id: 'coach-7', session_id: 'sess-zoe', data: { metric: 'heart_rate', value: 64, unit: 'bpm' } },
       { type: 'biometric.reading', agent_id: 'coach-7', session_id: 'sess-zoe', data: { metric: 'hrv', value: 48.5, unit: 'ms' } },
       { type: 'biometric.alert', agent_id: 'coach-7', session_id: 'sess-zoe', data: { metric: 'heart_rate', value: 131, unit: 'bpm', message: 'zoe: heart_rate 131 bpm is above 110' } },
@@ -101,7 +91,7 @@ describe.skipIf(!hasChromium)('scenarios in Chromium, driven by auren simulate',
     expect(await page.getAttribute(card, 'data-agent')).toBe('coach-7');
     expect(await page.textContent(`${card} .ctx-alert`)).toBe('⚠ zoe: heart_rate 131 bpm is above 110');
     // The alert is critical: red in the feed.
-    const alertSeq = server.ctx.log.lastSeq() - 1;
+    const alertSeq = suite.server.ctx.log.lastSeq() - 1;
     await page.waitForSelector(`.feed-row.tier-critical[data-seq="${alertSeq}"]`);
     // The chain of that session carries the readings too.
     await page.waitForSelector('#chain-table tr[data-trace="trace-zoe"]');
@@ -115,10 +105,10 @@ describe.skipIf(!hasChromium)('scenarios in Chromium, driven by auren simulate',
   });
 
   it('performance monitoring: the ops panel shows the server\'s rates, clients and latencies while the crew runs', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
-    const sim = runSimulation({ url: server.url, agents: 6, rate: 800, durationMs: 6000, seed: 7, runId: 'ops' });
+    const sim = runSimulation({ url: suite.server.url, agents: 6, rate: 800, durationMs: 6000, seed: 7, runId: 'ops' });
     const kpi = (label: string) =>
       page.$$eval('#ops-kpis .kpi', (els, l) => els.find((e) => e.querySelector('span')!.textContent === l)?.querySelector('b')!.textContent ?? null, label);
     await page.waitForFunction(() => {

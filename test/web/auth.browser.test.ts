@@ -1,9 +1,9 @@
-import type { Browser, WebSocket as PwWebSocket } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket as PwWebSocket } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { parseApiKeys } from '../../src/auth/api-keys.js';
 import { postEvents } from '../helpers/ws-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { hasChromium, openPage, useBrowserSuite } from './helpers/browser.js';
 
 const READ = 'ui-read-key-0123456789abcdef';
 const INGEST = 'ui-ingest-key-0123456789abcdef';
@@ -12,19 +12,10 @@ const LEAVING = 'ui-leaving-read-0123456789abc';
 const KEYS = `${READ}=acme:read,${INGEST}=acme:ingest,${OTHER}=other:read`;
 
 describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer({ config: { apiKeys: `${KEYS},${LEAVING}=acme:read` } });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite(() => startTestServer({ config: { apiKeys: `${KEYS},${LEAVING}=acme:read` } }));
 
   it('asks for a read key, keeps it in sessionStorage only, and streams with ?token=', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     const sockets: PwWebSocket[] = [];
     page.on('websocket', (ws) => sockets.push(ws));
@@ -49,8 +40,8 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
     expect(await page.textContent('#ops-note')).toMatch(/admin key/);
 
     // Its project's events arrive; another project's do not.
-    await postEvents(server.url, [{ type: 'agent.step', agent_id: 'acme-agent', data: { text: 'for acme' } }], { authorization: `Bearer ${INGEST}` });
-    const seq = server.ctx.log.lastSeq();
+    await postEvents(suite.server.url, [{ type: 'agent.step', agent_id: 'acme-agent', data: { text: 'for acme' } }], { authorization: `Bearer ${INGEST}` });
+    const seq = suite.server.ctx.log.lastSeq();
     await page.waitForSelector(`.feed-row[data-seq="${seq}"]`);
     expect(await page.textContent(`.feed-row[data-seq="${seq}"] .c-summary`)).toBe('for acme');
 
@@ -63,19 +54,19 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
     await w.close();
 
     // A new tab (new session) asks again.
-    const fresh = await openPage(browser, server.url + '/');
+    const fresh = await openPage(suite.browser, suite.server.url + '/');
     await fresh.page.waitForSelector('#key-dialog[open]');
     await fresh.close();
   });
 
   it('sees only its own project', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#key-dialog[open]');
     await page.fill('#key-input', OTHER);
     await page.click('#key-form button[type="submit"]');
     await page.waitForSelector('#conn[data-state="live"]');
-    await postEvents(server.url, [{ type: 'agent.step', data: { text: 'acme secret' } }], { authorization: `Bearer ${INGEST}` });
+    await postEvents(suite.server.url, [{ type: 'agent.step', data: { text: 'acme secret' } }], { authorization: `Bearer ${INGEST}` });
     await new Promise((r) => setTimeout(r, 500));
     expect(await page.$$eval('.feed-row:not([hidden])', (els) => els.length)).toBe(0);
     expect(w.errors).toEqual([]);
@@ -83,7 +74,7 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
   });
 
   it('asks for a key again when a reload removes the one it streams with', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#key-dialog[open]');
     await page.fill('#key-input', LEAVING);
@@ -91,7 +82,7 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
     await page.waitForSelector('#conn[data-state="live"]');
     // What SIGHUP does with a key file that no longer lists the key: the stream closes with 4001,
     // the page's reconnect asks /ui/session first and is told the key is not valid.
-    server.ctx.keys.replace(parseApiKeys(KEYS));
+    suite.server.ctx.keys.replace(parseApiKeys(KEYS));
     await page.waitForSelector('#key-dialog[open]', { timeout: 10_000 });
     expect(await page.getAttribute('#conn', 'data-state')).not.toBe('live');
     expect(w.errors).toEqual([]);
@@ -100,7 +91,7 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
 
   it('the inspector explains a refused stream with the key in a header, not in the URL', async () => {
     // The follow-up GET is no stream open, so the server would refuse a ?token= there with 401.
-    const w = await openPage(browser, server.url + '/', { allow: [/WebSocket connection to .* failed/, /status of 400/, /^HTTP 400 GET \/v1\/stream$/] });
+    const w = await openPage(suite.browser, suite.server.url + '/', { allow: [/WebSocket connection to .* failed/, /status of 400/, /^HTTP 400 GET \/v1\/stream$/] });
     const { page } = w;
     await page.waitForSelector('#key-dialog[open]');
     await page.fill('#key-input', READ);
@@ -110,7 +101,7 @@ describe.skipIf(!hasChromium)('dashboard with auth on, in Chromium', () => {
     page.on('request', (r) => {
       if (r.url().includes('/v1/stream') && r.resourceType() !== 'websocket') gets.push(`${r.url()} ${r.headers().authorization ?? ''}`);
     });
-    await page.goto(server.url + '/inspector');
+    await page.goto(suite.server.url + '/inspector');
     await page.fill('input[name="tiers"]', 'urgent');
     await page.click('#connect');
     await page.waitForFunction(() => document.querySelector('#conn-text')!.textContent!.includes('refused'));

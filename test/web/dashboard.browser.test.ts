@@ -1,30 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postEvents } from '../helpers/ws-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
+import { hasChromium, openPage, useBrowserSuite } from './helpers/browser.js';
 
 /** The seq of the last accepted event, read from the store. */
 const lastSeq = (s: TestServer) => s.ctx.log.lastSeq();
 
 describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite(() => startTestServer());
 
   it('connects and shows posted events live: time, tier colour, type, agent, summary', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
     expect(await page.textContent('#feed-empty')).toContain('Waiting for events');
-    const r = await postEvents(server.url, [
+    const r = await postEvents(suite.server.url, [
       { type: 'agent.thought', agent_id: 'planner-1', trace_id: 't-live', span_id: 's1', data: { text: 'split the goal into three steps' } },
       { type: 'llm.call', agent_id: 'analyst-1', model: 'gpt-4o', usage: { input_tokens: 2000, cache_read_tokens: 1000, output_tokens: 300 } },
       { type: 'tool.failed', agent_id: 'analyst-1', data: { tool: 'db.query', error: 'database is locked' } },
@@ -32,7 +22,7 @@ describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
       { type: 'biometric.reading', agent_id: 'coach-1', session_id: 'sess-ada', data: { metric: 'heart_rate', value: 72, unit: 'bpm' } },
     ]);
     expect(r.json.accepted).toBe(5);
-    const last = lastSeq(server);
+    const last = lastSeq(suite.server);
     // Analytical events come in half-second batches: wait for all five.
     for (let seq = last - 4; seq <= last; seq++) await page.waitForSelector(`.feed-row[data-seq="${seq}"]`);
     // Shown in the log's order (newest on top), whatever order the tiers delivered them in.
@@ -67,11 +57,11 @@ describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
   });
 
   it('shows a storm of identical events as one row with a ×N badge', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
     const same = { type: 'tool.call', agent_id: 'looping-agent', data: { tool: 'web.search', query: 'same query again' } };
-    expect((await postEvents(server.url, Array.from({ length: 40 }, () => same))).json.accepted).toBe(40);
+    expect((await postEvents(suite.server.url, Array.from({ length: 40 }, () => same))).json.accepted).toBe(40);
     // The first is streamed at once; the other 39 are held and summarized when the window ends.
     await page.waitForSelector('.feed-row .c-badge:not([hidden])', { timeout: 10_000 });
     const badge = await page.$eval('.feed-row .c-badge:not([hidden])', (b) => ({ text: b.textContent, title: (b as HTMLElement).title, type: b.parentElement!.querySelector('.c-type')!.textContent }));
@@ -87,15 +77,15 @@ describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
   });
 
   it('filters by tier, type glob and text, and shows the clicked event as JSON', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
-    await postEvents(server.url, [
+    await postEvents(suite.server.url, [
       { type: 'agent.error', agent_id: 'coach-1', data: { message: 'coach gave up: no plan fits' } },
       { type: 'tool.call', agent_id: 'analyst-1', data: { tool: 'web.search', query: 'deload weeks' } },
       { type: 'hypothesis.created', agent_id: 'analyst-1', data: { hypothesis_id: 'h-9', status: 'proposed', text: 'naps help' } },
     ]);
-    const last = lastSeq(server);
+    const last = lastSeq(suite.server);
     await page.waitForSelector(`.feed-row[data-seq="${last}"]`);
     const visibleTypes = () => page.$$eval('.feed-row:not([hidden]) .c-type', (els) => els.map((e) => e.textContent));
 
@@ -125,14 +115,14 @@ describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
   });
 
   it('keeps a capped, virtualized feed through a burst of 15,000 events', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
     for (let b = 0; b < 15; b++) {
       const lines = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ type: 'agent.step', agent_id: `a-${i % 7}`, data: { text: `burst ${b}-${i}` } }));
-      expect((await postEvents(server.url, lines.join('\n'))).json.accepted).toBe(1000);
+      expect((await postEvents(suite.server.url, lines.join('\n'))).json.accepted).toBe(1000);
     }
-    const last = lastSeq(server);
+    const last = lastSeq(suite.server);
     await page.waitForSelector(`.feed-row[data-seq="${last}"]`, { timeout: 20_000 });
     const rows = await page.$$eval('.feed-row', (els) => els.length);
     // Only what fits the viewport (plus overscan) exists in the DOM.
@@ -140,7 +130,7 @@ describe.skipIf(!hasChromium)('dashboard page in Chromium: live feed', () => {
     await page.waitForFunction(() => /of the last 1[01],\d{3} events \(cap 10,000\)/.test(document.querySelector('#feed-status')!.textContent!));
     // Scrolling down keeps the reader's place and counts what arrives above.
     await page.$eval('#feed', (el) => (el.scrollTop = 2400));
-    await postEvents(server.url, [{ type: 'agent.step', data: { text: 'after scroll' } }]);
+    await postEvents(suite.server.url, [{ type: 'agent.step', data: { text: 'after scroll' } }]);
     await page.waitForSelector('#feed-pill:not([hidden])');
     expect(await page.textContent('#feed-pill')).toBe('↑ 1 new');
     await page.click('#feed-pill');

@@ -1,9 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usd } from '../../src/web/client/lib/format.js';
 import { postEvents } from '../helpers/ws-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
+import { hasChromium, openPage, useBrowserSuite } from './helpers/browser.js';
 
 async function api<T = Record<string, unknown>>(s: TestServer, path: string): Promise<T> {
   const res = await fetch(s.url + path);
@@ -22,19 +21,10 @@ async function settled(s: TestServer): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learning', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite(() => startTestServer());
 
   it('opens a chain and shows its step tree: nesting, handoffs, confidence, an orphan step', async () => {
-    await postEvents(server.url, [
+    await postEvents(suite.server.url, [
       { type: 'agent.thought', agent_id: 'planner-1', trace_id: 'trace-tree', span_id: 'p1', confidence: 0.9, data: { text: 'plan the week' } },
       { type: 'agent.decision', agent_id: 'planner-1', trace_id: 'trace-tree', span_id: 'p2', parent_span_id: 'p1', confidence: 0.8, data: { text: 'ask the analyst' } },
       { type: 'agent.handoff', agent_id: 'planner-1', trace_id: 'trace-tree', span_id: 'h1', parent_span_id: 'p1', data: { to_agent: 'analyst-1', reason: 'needs data' } },
@@ -42,8 +32,8 @@ describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learn
       // Its parent never arrives: it must still show, marked.
       { type: 'agent.step', agent_id: 'analyst-1', trace_id: 'trace-tree', span_id: 'x1', parent_span_id: 'lost', data: { text: 'orphaned step' } },
     ]);
-    await settled(server);
-    const w = await openPage(browser, server.url + '/');
+    await settled(suite.server);
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#chain-table tr[data-trace="trace-tree"]');
     await page.click('#chain-table tr[data-trace="trace-tree"]');
@@ -80,16 +70,16 @@ describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learn
   });
 
   it('shows cost totals equal to the API, and updates them live', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
-    await postEvents(server.url, [
+    await postEvents(suite.server.url, [
       { type: 'llm.call', agent_id: 'planner-1', model: 'gpt-4o', usage: { input_tokens: 10_000, cache_read_tokens: 4000, output_tokens: 1200 } },
       { type: 'llm.call', agent_id: 'analyst-1', model: 'claude-3-5-sonnet-20241022', usage: { input_tokens: 20_000, cache_read_tokens: 15_000, output_tokens: 800 } },
       { type: 'llm.call', agent_id: 'coach-1', model: 'in-house-7b', usage: { input_tokens: 500, output_tokens: 50 } },
     ]);
-    await settled(server);
-    const cost = await api<{ total_usd: number; cache_hit_rate: number; by_model: { model: string; calls: number }[]; unpriced_calls: number }>(server, '/v1/dashboards/cost');
+    await settled(suite.server);
+    const cost = await api<{ total_usd: number; cache_hit_rate: number; by_model: { model: string; calls: number }[]; unpriced_calls: number }>(suite.server, '/v1/dashboards/cost');
     expect(cost.total_usd).toBeGreaterThan(0);
     // The live frame brings the same totals without a reload.
     await page.waitForFunction((want) => document.querySelector('#cost-kpis .kpi b')?.textContent === want, usd(cost.total_usd));
@@ -102,9 +92,9 @@ describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learn
     expect(rows.find((r) => r[0]!.startsWith('in-house-7b'))).toEqual(['in-house-7b unpriced', '1', '500', '0%', '50', '—']);
 
     // More spend arrives: the page follows without a reload.
-    await postEvents(server.url, [{ type: 'llm.call', agent_id: 'coach-1', model: 'gpt-4o', usage: { input_tokens: 50_000, output_tokens: 5000 } }]);
-    await settled(server);
-    const after = await api<{ total_usd: number }>(server, '/v1/dashboards/cost');
+    await postEvents(suite.server.url, [{ type: 'llm.call', agent_id: 'coach-1', model: 'gpt-4o', usage: { input_tokens: 50_000, output_tokens: 5000 } }]);
+    await settled(suite.server);
+    const after = await api<{ total_usd: number }>(suite.server, '/v1/dashboards/cost');
     expect(after.total_usd).toBeGreaterThan(cost.total_usd);
     await page.waitForFunction((want) => document.querySelector('#cost-kpis .kpi b')?.textContent === want, usd(after.total_usd));
     // Charts are drawn by uPlot on canvas.
@@ -115,7 +105,7 @@ describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learn
   });
 
   it('shows learning figures equal to the API', async () => {
-    await postEvents(server.url, [
+    await postEvents(suite.server.url, [
       { type: 'memory.formed', agent_id: 'coach-1', data: { memory_type: 'episodic', text: 'likes mornings' } },
       { type: 'memory.formed', agent_id: 'coach-1', data: { memory_type: 'semantic', text: 'HRV drops after late meals' } },
       { type: 'memory.recalled', agent_id: 'analyst-1', data: { memory_type: 'episodic' } },
@@ -125,9 +115,9 @@ describe.skipIf(!hasChromium)('dashboard panels in Chromium: chains, cost, learn
       { type: 'knowledge.node_added', agent_id: 'coach-1', data: { node_id: 'n2', label: 'recovery' } },
       { type: 'knowledge.edge_added', agent_id: 'coach-1', data: { from: 'n1', to: 'n2', relation: 'supports' } },
     ]);
-    await settled(server);
-    const l = await api<{ memories: { formed: number; recalled: number }; hypotheses: { validation_rate: number }; knowledge_graph: { nodes: number; edges: number } }>(server, '/v1/dashboards/learning');
-    const w = await openPage(browser, server.url + '/');
+    await settled(suite.server);
+    const l = await api<{ memories: { formed: number; recalled: number }; hypotheses: { validation_rate: number }; knowledge_graph: { nodes: number; edges: number } }>(suite.server, '/v1/dashboards/learning');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     const want = [String(l.memories.formed), String(l.memories.recalled), `${Math.round(l.hypotheses.validation_rate * 100)}%`, `${l.knowledge_graph.nodes} / ${l.knowledge_graph.edges}`];
     await page.waitForFunction((w) => {

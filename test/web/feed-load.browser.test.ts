@@ -8,30 +8,20 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crewEvents, runSimulation } from '../../src/simulate/index.js';
-import { spawnAuren, type Spawned } from '../helpers/binary.js';
+import { spawnAuren } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
-import { ARTIFACTS, hasChromium, launchBrowser, openPage } from './helpers/browser.js';
+import { ARTIFACTS, hasChromium, openPage, useBrowserSuite } from './helpers/browser.js';
 
 const RATE = 10_000;
 const SECONDS = 8;
 
 describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
-  let browser: Browser;
-  let server: Spawned;
-  beforeAll(async () => {
-    server = await spawnAuren('bun-binary', ['serve', '--port', '0', '--data-dir', tempDir('auren-load-'), '--archive', 'none']);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite(() => spawnAuren('bun-binary', ['serve', '--port', '0', '--data-dir', tempDir('auren-load-'), '--archive', 'none']));
 
   it('keeps rendering while the stream floods in; frame times are recorded', async () => {
-    const w = await openPage(browser, server.url + '/');
+    const w = await openPage(suite.browser, suite.server.url + '/');
     const { page } = w;
     await page.waitForSelector('#conn[data-state="live"]');
     await page.evaluate(() => {
@@ -54,7 +44,7 @@ describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
       (window as unknown as { __frames: () => { gaps: number[]; loaf: number[] } }).__frames = () => ({ gaps: gaps.splice(0), loaf: loaf.splice(0) });
     });
     await page.evaluate(() => (window as unknown as { __frames: () => unknown }).__frames());
-    const cdp = await browser.newBrowserCDPSession();
+    const cdp = await suite.browser.newBrowserCDPSession();
     const rendererCpu = async () => {
       const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; cpuTime: number }[] };
       return info.processInfo.filter((p) => p.type === 'renderer').reduce((a, p) => a + p.cpuTime, 0);
@@ -62,7 +52,7 @@ describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
     const receivedCount = () => page.evaluate(() => Number(/([\d,]+) received/.exec(document.querySelector('#feed-status')!.textContent!)?.[1].replace(/,/g, '') ?? 0));
     const cpu0 = await rendererCpu();
     const got0 = await receivedCount();
-    const sim = await runSimulation({ url: server.url, agents: 8, rate: RATE, durationMs: SECONDS * 1000, batchSize: 1000, seed: 3, runId: 'load' });
+    const sim = await runSimulation({ url: suite.server.url, agents: 8, rate: RATE, durationMs: SECONDS * 1000, batchSize: 1000, seed: 3, runId: 'load' });
     const frames = await page.evaluate(() => (window as unknown as { __frames: () => { gaps: number[]; loaf: number[] } }).__frames());
     const cpuSeconds = (await rendererCpu()) - cpu0;
     const events = (await receivedCount()) - got0;
@@ -104,14 +94,14 @@ describe.skipIf(!hasChromium)('feed under 10,000 events/s (bun binary)', () => {
   it('drinks a replay flood as fast as it can (capacity, independent of the ingest rate)', async () => {
     // 100,000 stored events, then the page opens at /#since=<before them>: the server replays as fast
     // as the page takes them (paced by the socket buffer), so this measures the page's own ceiling.
-    const before = Number((await (await fetch(server.url + '/ui/session')).json()).last_seq);
+    const before = Number((await (await fetch(suite.server.url + '/ui/session')).json()).last_seq);
     const N = 100_000;
     const events = crewEvents(N, { agents: 8, seed: 9, runId: 'flood' });
     for (let i = 0; i < N; i += 5000) {
-      const res = await fetch(server.url + '/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.slice(i, i + 5000).map((e) => JSON.stringify(e)).join('\n') });
+      const res = await fetch(suite.server.url + '/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.slice(i, i + 5000).map((e) => JSON.stringify(e)).join('\n') });
       expect(res.status).toBe(202);
     }
-    const w = await openPage(browser, `${server.url}/#since=${before}`);
+    const w = await openPage(suite.browser, `${suite.server.url}/#since=${before}`);
     const { page } = w;
     const t0 = Date.now();
     await page.evaluate(() => {

@@ -1,29 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postEvents } from '../helpers/ws-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { hasChromium, launchBrowser, openPage } from './helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { hasChromium, openPage, useBrowserSuite } from './helpers/browser.js';
 
 describe.skipIf(!hasChromium)('stream inspector in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite(() => startTestServer());
 
   it('subscribes with a filter, shows raw frames, resubscribes live, pings, replays since', async () => {
-    const w = await openPage(browser, server.url + '/inspector');
+    const w = await openPage(suite.browser, suite.server.url + '/inspector');
     const { page } = w;
     await page.fill('input[name="types"]', 'tool.*');
     expect(await page.textContent('#stream-url')).toMatch(/\/v1\/stream\?types=tool\.\*$/);
     await page.click('#connect');
     await page.waitForSelector('#conn[data-state="live"]');
-    await postEvents(server.url, [
+    await postEvents(suite.server.url, [
       { type: 'agent.step', data: { text: 'not me' } },
       { type: 'tool.failed', data: { tool: 'db.query', error: 'locked' } },
       { type: 'tool.call', data: { tool: 'web.search' } },
@@ -38,7 +28,7 @@ describe.skipIf(!hasChromium)('stream inspector in Chromium', () => {
     await page.fill('input[name="types"]', 'agent.*');
     await page.click('#subscribe');
     await page.waitForSelector('.frame.t-subscribed');
-    await postEvents(server.url, [{ type: 'agent.step', data: { text: 'now me' } }]);
+    await postEvents(suite.server.url, [{ type: 'agent.step', data: { text: 'now me' } }]);
     await page.waitForFunction(() => document.querySelector('#frames')!.textContent!.includes('now me'));
 
     await page.click('#ping');
@@ -57,7 +47,7 @@ describe.skipIf(!hasChromium)('stream inspector in Chromium', () => {
 
   it('shows the server\'s reason for a bad filter instead of retrying forever', async () => {
     // The refused upgrade and the follow-up GET are the two expected failed requests.
-    const w = await openPage(browser, server.url + '/inspector', { allow: [/WebSocket connection to .* failed/, /status of 400/, /^HTTP 400 GET \/v1\/stream$/] });
+    const w = await openPage(suite.browser, suite.server.url + '/inspector', { allow: [/WebSocket connection to .* failed/, /status of 400/, /^HTTP 400 GET \/v1\/stream$/] });
     const { page } = w;
     await page.waitForSelector('#conn[data-state="stopped"]');
     await page.fill('input[name="tiers"]', 'urgent');

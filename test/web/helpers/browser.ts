@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = process.env.AUREN_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -21,6 +22,34 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+export interface BrowserSuite<S> {
+  /** The server under test; a test that restarts it assigns the new one here. */
+  server: S;
+  browser: Browser;
+}
+
+/**
+ * A server and Chromium for the enclosing `describe`: the server starts first, then the browser;
+ * after the tests the browser closes first, then the server stops. The returned object is filled in
+ * by `beforeAll`: read it inside tests only.
+ *
+ * @example
+ * const suite = useBrowserSuite(() => startTestServer());
+ * it('shows the feed', async () => { const w = await openPage(suite.browser, suite.server.url + '/'); });
+ */
+export function useBrowserSuite<S extends { stop(): Promise<unknown> }>(start: () => Promise<S>): BrowserSuite<S> {
+  const suite = {} as BrowserSuite<S>;
+  beforeAll(async () => {
+    suite.server = await start();
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }
 
 export interface WatchedPage {

@@ -29,7 +29,7 @@ function columnData(events: readonly StoredEvent[]): ColumnSource[] {
 }
 
 export interface EncodeOptions {
-  codec: Codec;
+  codec: Pick<Codec, 'name' | 'compress'>;
   /** Yields to the event loop between row groups so ingest is not starved by a large file. */
   yieldBetweenGroups?: () => Promise<void>;
   rowGroupRows?: number;

@@ -8,6 +8,8 @@ export interface ArchiveProgressView {
   archivedSeq(): number;
   backlog(): number;
   lagSeconds(): number;
+  /** Whether segments are encoded off the event loop (undefined: always on it, as in cluster mode). */
+  readonly encoder?: { offThread(): boolean };
 }
 
 export function registerArchiveMetrics(metrics: Metrics, a: ArchiveProgressView): void {
@@ -20,5 +22,6 @@ export function registerArchiveMetrics(metrics: Metrics, a: ArchiveProgressView)
   metrics.counter('auren_archive_uploads_total', 'Archive objects uploaded (ok) and segment uploads that failed (failed)', () => ({ ok: s.uploadsOk, failed: s.uploadsFailed }), 'result');
   metrics.counter('auren_archive_uploaded_bytes_total', 'Parquet bytes uploaded to the archive', () => s.bytesUploaded);
   metrics.counter('auren_archive_events_total', 'Events written to the archive', () => s.eventsArchived);
+  metrics.gauge('auren_archive_encoder_thread', '1 while archive segments are read and encoded on a worker thread, 0 on the event loop', () => (a.encoder?.offThread() ? 1 : 0));
   metrics.counter('auren_archive_expired_objects_total', 'Archive objects deleted by --archive-retention', () => s.objectsExpired);
 }

@@ -4,6 +4,7 @@
  * the archiver and the archive retention sweeper, holds hot-store retention at the archived seq and
  * reports readiness. With `--archive none` it does nothing and holds nothing back.
  */
+import { join } from 'node:path';
 import type { Module } from '../app-context.js';
 import { archiveCoordinatorOf } from '../cluster/archive-coordinator.js';
 import { ConfigError } from '../config/load.js';
@@ -16,8 +17,18 @@ import { ClusterArchiver } from './cluster-archiver.js';
 import { pickCodec } from './compression.js';
 import { ArchiveTargetError } from './object-target.js';
 import { openTarget, type TargetTuning } from './open-target.js';
+import { InThreadSegmentEncoder, type SegmentEncoder } from './segment-encoder.js';
+import { archiveWorkerEntry } from './worker/entry-url.js';
+import { WorkerSegmentEncoder } from './worker/worker-encoder.js';
 
-export type ArchiveTuning = TargetTuning & Pick<ArchiverOptions, 'maxRows' | 'maxBytes' | 'retryMaxMs' | 'shutdownMs'> & { retentionIntervalMs?: number };
+export type ArchiveTuning = TargetTuning &
+  Pick<ArchiverOptions, 'maxRows' | 'maxBytes' | 'retryMaxMs' | 'shutdownMs'> & {
+    retentionIntervalMs?: number;
+    /** false: read and encode segments on the event loop instead of the encoder thread. */
+    encoderThread?: boolean;
+    /** The encoder thread's entry module (default: the runtime's, see worker/entry-url.ts). */
+    encoderEntry?: URL;
+  };
 
 /** Above this backlog, ingest should shed load rather than fill the disk (see overload()). */
 export const MAX_BACKLOG_EVENTS = 50_000_000;
@@ -41,12 +52,23 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
     // archiver follows the local log with its own bookkeeping.
     const coord = archiveCoordinatorOf(log);
     const codec = pickCodec(runtime);
+    /**
+     * On a single node the encoder thread reads the SQLite store itself (the file start-server
+     * opens), so neither reading nor encoding a segment holds the event loop.
+     */
+    function singleNodeEncoder(): SegmentEncoder {
+      const inThread = new InThreadSegmentEncoder(log, codec);
+      if (tuning.encoderThread === false) return inThread;
+      return new WorkerSegmentEncoder({
+        entry: tuning.encoderEntry ?? archiveWorkerEntry(runtime.name), dbPath: join(config.dataDir, 'auren.db'), codec, logger, fallback: inThread,
+      });
+    }
     const archiver: Archiver | ClusterArchiver = coord
       ? new ClusterArchiver({
           coord, log, target, codec, clock, logger, flushMs: config.archiveFlushMs, stream: config.clusterStream,
           maxRows: tuning.maxRows ?? DEFAULT_MAX_ROWS, maxBytes: tuning.maxBytes ?? DEFAULT_MAX_BYTES,
         })
-      : new Archiver({ log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning });
+      : new Archiver({ log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning, encoder: singleNodeEncoder() });
     try {
       await target.check();
     } catch (err) {

@@ -4,6 +4,8 @@
  * Parquet object per (tier, hour) named by the segment's range, then advances the cursor. A crash
  * anywhere redoes the planned segment with the same names, so objects are overwritten, never doubled.
  * A flush happens when the oldest waiting event is `flushMs` old or the rows/bytes caps are reached.
+ * Reading and encoding a segment is the SegmentEncoder's job (the encoder thread in the server);
+ * planning, uploading and committing stay here, on the event loop.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
@@ -13,8 +15,9 @@ import { ArchiveStats } from './archive-stats.js';
 import { aborted, backoffMs, sleep, yieldToLoop } from './backoff.js';
 import type { Codec } from './compression.js';
 import type { ObjectTarget } from './object-target.js';
-import { approxBytes, readSegment, type Segment } from './segment.js';
-import { uploadSegment } from './segment-upload.js';
+import { approxBytes } from './segment.js';
+import { InThreadSegmentEncoder, type EncodedSegment, type SegmentEncoder } from './segment-encoder.js';
+import { putObjects } from './segment-upload.js';
 
 export interface ArchiverOptions {
   log: EventLog;
@@ -31,6 +34,8 @@ export interface ArchiverOptions {
   /** How long a shutdown keeps trying to upload what is open before leaving it for the next start. */
   shutdownMs?: number;
   uploadConcurrency?: number;
+  /** Reads and encodes segments (default: on the event loop, from `log` with `codec`). Closed when run() ends. */
+  encoder?: SegmentEncoder;
 }
 
 export const DEFAULT_MAX_ROWS = 100_000;
@@ -56,9 +61,11 @@ export class Archiver {
   private uploadedKeys = new Set<string>();
 
   private readonly writer: string;
+  readonly encoder: SegmentEncoder;
 
   constructor(private readonly o: ArchiverOptions) {
     this.writer = o.state.writer(o.clock.now());
+    this.encoder = o.encoder ?? new InThreadSegmentEncoder(o.log, o.codec);
     const p = o.state.load();
     this.cursor = p.cursor;
     this.pendingTo = p.pendingTo;
@@ -106,6 +113,7 @@ export class Archiver {
     } finally {
       this.stopped = true;
       off();
+      await this.encoder.close();
     }
   }
 
@@ -154,20 +162,22 @@ export class Archiver {
 
   /** Uploads one segment (the pending one first). Returns false when it failed (retry later). */
   async flushOnce(): Promise<boolean> {
-    let segment: Segment | undefined;
+    let segment: EncodedSegment | undefined;
     try {
       if (this.pendingTo !== undefined) {
-        segment = await readSegment(this.o.log, this.cursor, { to: this.pendingTo });
+        segment = await this.encoder.encode(this.cursor, { to: this.pendingTo }, this.writer, this.uploadedKeys);
+        if (this.stopped) return false;
       } else {
         const high = this.o.log.lastSeq();
-        segment = await readSegment(this.o.log, this.cursor, { maxRows: this.maxRows, maxBytes: this.maxBytes });
-        if (segment.events.length === 0) {
+        segment = await this.encoder.encode(this.cursor, { maxRows: this.maxRows, maxBytes: this.maxBytes }, this.writer);
+        if (this.stopped) return false;
+        if (segment.rows === 0) {
           // Every seq up to `high` was committed before the read, and none is left: they were swept
           // while nothing archived (e.g. under --archive none). Nothing to upload; move past them.
           if (high > this.cursor) this.skipTo(high);
           return true;
         }
-        // The intent, recorded before anything is uploaded.
+        // The intent, recorded before anything is uploaded (encoding uploads nothing).
         this.o.state.plan(this.cursor, segment.to, this.o.clock.now());
         this.pendingTo = segment.to;
         this.uploadedKeys.clear();
@@ -192,11 +202,11 @@ export class Archiver {
     this.oldestWaitingAt = undefined;
   }
 
-  private done(s: Segment): void {
+  private done(s: EncodedSegment): void {
     if (this.stats.failingSince !== undefined) this.o.logger.info('archive uploads work again', { target: this.o.target.uri, backlog: this.backlog() });
     this.stats.succeeded(this.o.clock.now());
     this.stats.segmentsDone++;
-    this.stats.eventsArchived += s.events.length;
+    this.stats.eventsArchived += s.rows;
     this.cursor = s.to;
     this.pendingTo = undefined;
     this.uploadedKeys.clear();
@@ -204,10 +214,8 @@ export class Archiver {
     this.oldestWaitingAt = undefined;
   }
 
-  private upload(s: Segment): Promise<void> {
-    return uploadSegment(s, {
-      target: this.o.target, codec: this.o.codec, writer: this.writer, stats: this.stats, uploaded: this.uploadedKeys, concurrency: this.o.uploadConcurrency,
-    });
+  private upload(s: EncodedSegment): Promise<void> {
+    return putObjects(s.objects, { target: this.o.target, stats: this.stats, uploaded: this.uploadedKeys, concurrency: this.o.uploadConcurrency });
   }
 
   /**

@@ -1,9 +1,11 @@
 /**
  * Encodes stored events as one Parquet file (dictionary encoding and column statistics come from
- * hyparquet-writer; the codec from compression.ts). A row group is encoded in one synchronous step
- * on the event loop, so ROW_GROUP_ROWS trades reader efficiency (bigger is better; DuckDB writes
- * 122,880) against how long ingest and the live stream wait while one is encoded (~0.3 s at 32k
- * rows on Bun): 32,768 rows are 1–3 MB compressed, well above the "sliver" sizes readers dislike.
+ * hyparquet-writer; the codec from compression.ts). A row group is encoded in one synchronous step.
+ * The server does it on the archive's encoder thread (worker/); only cluster mode and the fallback
+ * do it on the event loop, where ingest and the live stream wait while a group is encoded (~0.3 s
+ * at 32k rows on Bun). ROW_GROUP_ROWS trades that, and the encoder's memory, against reader
+ * efficiency (bigger is better; DuckDB writes 122,880): 32,768 rows are 1–3 MB compressed, well
+ * above the "sliver" sizes readers dislike.
  */
 import { ByteWriter, ParquetWriter, type ColumnSource } from 'hyparquet-writer';
 import type { StoredEvent } from '../core/event.js';

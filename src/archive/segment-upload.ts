@@ -1,18 +1,16 @@
 /**
- * Writes one segment: a Parquet object per (tier, hour), encoded one after the other (CPU) while up
- * to `concurrency` uploads run (I/O). Throws the first upload error after the others settled.
+ * Writes a segment's objects: up to `concurrency` uploads at once. Throws the first upload error
+ * after the others settled; objects uploaded before it are recorded in `uploaded`.
  */
 import type { ArchiveStats } from './archive-stats.js';
 import { yieldToLoop } from './backoff.js';
 import type { Codec } from './compression.js';
 import type { ObjectTarget } from './object-target.js';
-import { encodeParquet } from './parquet-encoder.js';
-import { segmentObjects, type Segment } from './segment.js';
+import { encodeSegment, type EncodedObject } from './segment-encoder.js';
+import type { Segment } from './segment.js';
 
-export interface UploadOptions {
+export interface PutOptions {
   target: ObjectTarget;
-  codec: Codec;
-  writer: string;
   stats: ArchiveStats;
   /** Keys already uploaded for this segment (kept across retries in one process; filled here). */
   uploaded?: Set<string>;
@@ -21,18 +19,23 @@ export interface UploadOptions {
   onObject?: () => void;
 }
 
-export async function uploadSegment(s: Segment, o: UploadOptions): Promise<void> {
-  const objects = segmentObjects(s, o.writer).filter((x) => !o.uploaded?.has(x.key));
+export interface UploadOptions extends PutOptions {
+  codec: Codec;
+  writer: string;
+}
+
+/** Uploads encoded objects. */
+export async function putObjects(objects: readonly EncodedObject[], o: PutOptions): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   for (const obj of objects) {
     if (failure) break;
-    const body = await encodeParquet(obj.events, { codec: o.codec, yieldBetweenGroups: yieldToLoop });
-    const p = o.target.put(obj.key, body).then(
+    if (o.uploaded?.has(obj.key)) continue;
+    const p = o.target.put(obj.key, obj.body).then(
       () => {
         o.uploaded?.add(obj.key);
         o.stats.uploadsOk++;
-        o.stats.bytesUploaded += body.length;
+        o.stats.bytesUploaded += obj.body.length;
         o.onObject?.();
       },
       (err) => {
@@ -45,4 +48,10 @@ export async function uploadSegment(s: Segment, o: UploadOptions): Promise<void>
   }
   await Promise.all(inFlight);
   if (failure) throw failure;
+}
+
+/** Encodes a segment already read (on the event loop) and uploads its objects. */
+export async function uploadSegment(s: Segment, o: UploadOptions): Promise<void> {
+  const encoded = await encodeSegment(s, o.writer, o.codec, o.uploaded, yieldToLoop);
+  await putObjects(encoded.objects, o);
 }

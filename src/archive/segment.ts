@@ -33,7 +33,7 @@ export function approxBytes(e: StoredEvent): number {
  * Reads events after `from`: up to the caps when planning a new segment, or exactly up to `to`
  * when redoing a planned one (same range, so the same rows and object names).
  */
-export async function readSegment(log: EventLog, from: number, limit: SegmentCaps | { to: number }): Promise<Segment> {
+export async function readSegment(log: Pick<EventLog, 'read'>, from: number, limit: SegmentCaps | { to: number }): Promise<Segment> {
   const events: StoredEvent[] = [];
   let bytes = 0;
   let last = from;

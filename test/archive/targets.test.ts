@@ -11,7 +11,8 @@ import type { ObjectTarget } from '../../src/archive/object-target.js';
 import { S3Target } from '../../src/archive/s3-target.js';
 import { parseTargetSpec } from '../../src/archive/target-spec.js';
 import { tempDir } from '../helpers/config.js';
-import { freePort, S3rverProcess } from './helpers/s3rver.js';
+import { freePort } from '../helpers/free-port.js';
+import { S3rverProcess } from './helpers/s3rver.js';
 
 const creds = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const bytes = (n: number, fill = 7) => new Uint8Array(n).fill(fill);

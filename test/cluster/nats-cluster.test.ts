@@ -9,7 +9,8 @@ import { openClusterLog } from '../../src/cluster/open-cluster-log.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { EventDraft } from '../../src/core/event.js';
 import { silentLogger } from '../../src/core/log.js';
-import { freePort, PrivateNats } from './nats-helpers.js';
+import { freePort } from '../helpers/free-port.js';
+import { PrivateNats } from './nats-helpers.js';
 
 const DAY = 86_400_000;
 

@@ -1,7 +1,6 @@
 /** Test helpers for cluster mode: the machine's NATS, unique stream names, a private nats-server. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
@@ -26,17 +25,6 @@ export async function deleteStreams(stream: string, url = NATS_URL): Promise<voi
   } finally {
     await nc.close();
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 /** A nats-server of our own (JetStream on, its own store dir), so a test may stop and restart it. */

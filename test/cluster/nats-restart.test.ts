@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectStream } from '../helpers/ws-client.js';
+import { freePort } from '../helpers/free-port.js';
 import { checkOrder, ingestLoop, replayAll, startNode, type Node } from './cluster-helpers.js';
-import { freePort, PrivateNats } from './nats-helpers.js';
+import { PrivateNats } from './nats-helpers.js';
 
 async function ready(url: string): Promise<number> {
   try {

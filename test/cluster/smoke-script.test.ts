@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, spawnAuren, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
+import { freePort } from '../helpers/free-port.js';
 import { startNode, type Node } from './cluster-helpers.js';
-import { freePort, PrivateNats } from './nats-helpers.js';
+import { PrivateNats } from './nats-helpers.js';
 
 const KEYS = 'smoke-admin-key-0123456789=default:admin,smoke-ingest-key-012345=default:ingest';
 

@@ -9,7 +9,7 @@ import { runSimulation } from '../../src/simulate/index.js';
 import { spawnAuren } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { hasChromium, openPage, useBrowserSuite } from '../web/helpers/browser.js';
-import { freePort } from './helpers/free-port.js';
+import { freePort } from '../helpers/free-port.js';
 import { watchPageStream } from './helpers/page-stream.js';
 
 /** What a browser logs while the server is down: unavoidable, and expected here. */

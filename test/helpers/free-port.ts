@@ -1,4 +1,4 @@
-/** A TCP port that was free a moment ago, for a server that must come back on the same port. */
+/** A TCP port that was free a moment ago, for a server that must listen on a port chosen in advance. */
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {

@@ -1,13 +1,17 @@
 /**
  * Follows the event log into the state tables, exactly once. Live events are folded into the
- * writer's in-memory sums as they commit (cheap: no SQL), and the sums are written every
- * `intervalMs` in ONE transaction together with the watermark (last applied seq). A chain or rollup
- * row touched by thousands of events in that time is written once, not once per request, which is
- * what keeps the dashboards off the ingest hot path.
+ * sink's in-memory sums as they commit (cheap: no SQL), and the sums are written every `intervalMs`.
+ * A chain or rollup row touched by thousands of events in that time is written once, not once per
+ * request, which is what keeps the dashboards off the ingest hot path.
+ *
+ * A write round commits the sink's parts one after another, each in its own transaction together
+ * with that part's mark (last applied seq), yielding to the event loop in between: no single write
+ * holds ingest and live delivery for the whole state. After a crash each part resumes from its own
+ * mark (a part never counts an event twice).
  *
  * On start, after a crash, after a failed write, or when live events pile up while catching up, it
- * reads the missing events back from the log (the store keeps them: the watermark is this module's
- * retention floor).
+ * reads the missing events back from the log (the store keeps them: the lowest mark is this
+ * module's retention floor).
  */
 import type { Logger } from '../core/log.js';
 import type { StoredEvent } from '../core/event.js';
@@ -19,16 +23,18 @@ const FLUSH_INTERVAL_MS = 250;
 /** Events read from the log per step while catching up (one step holds the event loop ~10 ms). */
 const READ_CHUNK = 2000;
 
-/** What the follower drives: fold events in memory, write the sums, or forget them. */
+/** What the follower drives: fold events in memory, write the sums part by part, or forget them. */
 export interface StateSink {
-  /** Folds events into in-memory sums; may read committed state, must not write. */
-  add(events: readonly StoredEvent[]): void;
-  /** Writes the sums (the caller wraps this in the transaction that advances the watermark). */
-  flush(): void;
+  /** Parts written in separate transactions, each with its own mark (state_marks.part). */
+  readonly parts: readonly string[];
+  /** Folds events into in-memory sums, for part i only those above after[i]; may read committed state, must not write. */
+  add(events: readonly StoredEvent[], after: readonly number[]): void;
+  /** Writes part i's sums (the caller wraps this in the transaction that advances its mark). */
+  flush(part: number): void;
+  /** Part i's transaction committed. */
+  committed?(part: number): void;
   /** Forgets unwritten sums (their events will be read from the log again). */
   reset(): void;
-  /** The flush's transaction committed. */
-  committed?(): void;
 }
 
 export interface FollowerOptions {
@@ -45,10 +51,12 @@ export interface FollowerOptions {
 }
 
 export class LogFollower {
-  /** Last seq whose effects are committed. */
+  /** Last seq whose effects are committed in every part (the lowest mark). */
   watermark: number;
   applied = 0;
   failures = 0;
+  /** Each part's committed mark. */
+  private readonly marks: number[];
   /** Last seq folded into the unwritten sums (≥ watermark), and how many events that is. */
   private pendingLast: number;
   private pendingCount = 0;
@@ -56,15 +64,20 @@ export class LogFollower {
   private queue: StoredEvent[] = [];
   private overflowed = false;
   private catchingUp = true;
+  /** The catch-up or the write round in progress (never both). */
   private running: Promise<void> | undefined;
   private drainScheduled = false;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushWanted = false;
   private stopped = false;
   private paused = false;
+  /** Bumped by every failure: a write round that sees it change stops (its sums were forgotten). */
+  private epoch = 0;
   private unsubscribe: (() => void) | undefined;
-  /** After a failed write: apply one event per transaction up to this seq, to find and skip a poison event. */
+  /** After a failed write: apply one event per round up to this seq, to find and skip a poison event. */
   private isolateUntil = 0;
   private poison = { seq: 0, attempts: 0 };
+  private readonly saveMark: SqlStatement;
   private readonly saveWatermark: SqlStatement;
   private readonly maxPending: number;
   private readonly maxQueued: number;
@@ -74,8 +87,12 @@ export class LogFollower {
     this.maxPending = o.chunk ?? 50_000;
     this.maxQueued = o.maxQueued ?? 50_000;
     this.intervalMs = o.intervalMs ?? FLUSH_INTERVAL_MS;
-    this.watermark = o.db.prepare('SELECT seq FROM state_watermark WHERE id = 1').get<{ seq: number }>()?.seq ?? 0;
+    const base = o.db.prepare('SELECT seq FROM state_watermark WHERE id = 1').get<{ seq: number }>()?.seq ?? 0;
+    const read = o.db.prepare('SELECT seq FROM state_marks WHERE part = ?');
+    this.marks = o.sink.parts.map((part) => read.get<{ seq: number }>(part)?.seq ?? base);
+    this.watermark = Math.min(...this.marks);
     this.pendingLast = this.watermark;
+    this.saveMark = o.db.prepare('INSERT INTO state_marks (part, seq) VALUES (?, ?) ON CONFLICT (part) DO UPDATE SET seq = excluded.seq');
     this.saveWatermark = o.db.prepare('UPDATE state_watermark SET seq = ? WHERE id = 1');
   }
 
@@ -85,7 +102,7 @@ export class LogFollower {
     this.scheduleDrain();
   }
 
-  /** Events committed but not yet in the state tables. */
+  /** Events committed but not yet in every part of the state. */
   lag(): number {
     return Math.max(0, this.o.log.lastSeq() - this.watermark);
   }
@@ -113,7 +130,7 @@ export class LogFollower {
     const fresh = events.length > 0 && events[0].seq > this.pendingLast ? events : events.filter((e) => e.seq > this.pendingLast);
     if (fresh.length === 0) return true;
     try {
-      this.o.sink.add(fresh);
+      this.o.sink.add(fresh, this.marks);
     } catch (err) {
       this.failed(err, fresh[fresh.length - 1].seq);
       return false;
@@ -130,7 +147,12 @@ export class LogFollower {
     }
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      if (!this.catchingUp && !this.paused) this.write();
+      if (this.catchingUp || this.paused || this.stopped) return;
+      if (this.running) {
+        this.flushWanted = true;
+        return;
+      }
+      this.run(this.writeRound().then(() => {}));
     }, delay);
   }
 
@@ -144,10 +166,20 @@ export class LogFollower {
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      this.running ??= this.catchUp().finally(() => {
-        this.running = undefined;
-        if (this.catchingUp) this.scheduleDrain();
-      });
+      if (!this.running) this.run(this.catchUp());
+    });
+  }
+
+  /** Runs one catch-up or write round; when it ends, starts what became due meanwhile. */
+  private run(work: Promise<void>): void {
+    this.running = work.finally(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.catchingUp) this.scheduleDrain();
+      else if (this.flushWanted) {
+        this.flushWanted = false;
+        this.scheduleFlush(0);
+      }
     });
   }
 
@@ -161,7 +193,7 @@ export class LogFollower {
       if (this.stopped || this.paused) return;
       if (batch.length > 0 && !this.fold(batch)) return;
       const drained = batch.length < want && !isolating;
-      if ((isolating || drained || this.pendingCount >= this.maxPending) && !this.write()) return;
+      if ((isolating || drained || this.pendingCount >= this.maxPending) && !(await this.writeRound())) return;
       if (drained && !this.overflowed) {
         // Everything up to the read is folded; what committed since is in the queue.
         const queued = this.queue;
@@ -170,38 +202,54 @@ export class LogFollower {
         if (this.fold(queued) && this.pendingCount > 0) this.scheduleFlush(this.intervalMs);
         return;
       }
-      await new Promise((r) => setImmediate(r));
+      await yieldToLoop();
     }
   }
 
-  /** One transaction: the folded sums and the new watermark commit together or not at all. */
-  private write(): boolean {
-    if (this.pendingCount === 0) return true;
-    const last = this.pendingLast;
-    try {
-      this.o.db.transaction(() => {
-        this.o.sink.flush();
-        this.saveWatermark.run(last);
-      });
-    } catch (err) {
-      this.failed(err, last);
-      return false;
-    }
-    this.watermark = last;
-    this.applied += this.pendingCount;
+  /**
+   * Writes every part, each in one transaction with its mark, yielding in between. Events folded
+   * while it yields go to the parts not written yet too: each part's mark is what it has folded when
+   * it commits.
+   */
+  private async writeRound(): Promise<boolean> {
+    if (this.pendingLast <= this.watermark) return true;
+    const epoch = this.epoch;
+    const counted = this.pendingCount;
     this.pendingCount = 0;
-    this.o.sink.committed?.();
+    const parts = this.o.sink.parts.length;
+    for (let i = 0; i < parts; i++) {
+      if (i > 0) await yieldToLoop();
+      if (this.epoch !== epoch) return false;
+      // A part ahead of the others after a crash keeps its mark until the others pass it.
+      const last = Math.max(this.pendingLast, this.marks[i]);
+      const lowest = Math.min(last, ...this.marks.filter((_, j) => j !== i));
+      try {
+        this.o.db.transaction(() => {
+          this.o.sink.flush(i);
+          this.saveMark.run(this.o.sink.parts[i], last);
+          if (lowest > this.watermark) this.saveWatermark.run(lowest);
+        });
+      } catch (err) {
+        this.failed(err, this.pendingLast);
+        return false;
+      }
+      this.marks[i] = last;
+      this.watermark = lowest;
+      this.o.sink.committed?.(i);
+    }
+    this.applied += counted;
     return true;
   }
 
   /**
-   * A fold or write failed: forget every unwritten sum and read the events again from the watermark.
-   * With more than one event at stake, they are then applied one per transaction to find the bad
-   * one; an event that fails three times on its own is skipped (and logged), so one bad event cannot
-   * stop the dashboards, nor the retention that waits for them.
+   * A fold or write failed: forget every unwritten sum and read the events again from the lowest mark.
+   * With more than one event at stake, they are then applied one per round to find the bad one; an
+   * event that fails three times on its own is skipped (and logged), so one bad event cannot stop the
+   * dashboards, nor the retention that waits for them.
    */
   private failed(err: unknown, last: number): void {
     this.failures++;
+    this.epoch++;
     const many = last - this.watermark > 1;
     this.o.sink.reset();
     this.cancelFlush();
@@ -223,13 +271,17 @@ export class LogFollower {
     this.pause();
   }
 
-  /** Skips a poison event by advancing the watermark past it. If even that cannot commit, the store is failing. */
+  /** Skips a poison event by moving every mark past it. If even that cannot commit, the store is failing. */
   private skip(seq: number, err: unknown): boolean {
     try {
-      this.o.db.transaction(() => this.saveWatermark.run(seq));
+      this.o.db.transaction(() => {
+        this.o.sink.parts.forEach((part, i) => this.saveMark.run(part, Math.max(seq, this.marks[i])));
+        this.saveWatermark.run(seq);
+      });
     } catch {
       return false;
     }
+    for (let i = 0; i < this.marks.length; i++) this.marks[i] = Math.max(seq, this.marks[i]);
     this.watermark = seq;
     this.pendingLast = seq;
     this.o.logger.error('dashboard state skipped an event it cannot apply', { err, seq });
@@ -249,8 +301,12 @@ export class LogFollower {
   async stop(): Promise<void> {
     this.cancelFlush();
     await this.running;
-    if (!this.catchingUp && !this.paused) this.write();
+    if (!this.catchingUp && !this.paused) await this.writeRound();
     this.stopped = true;
     this.unsubscribe?.();
   }
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }

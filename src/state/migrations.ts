@@ -143,3 +143,15 @@ registerMigration({
     INSERT INTO learning_all_hourly SELECT project, hour, kind, subtype, SUM(n) FROM learning_hourly GROUP BY project, hour, kind, subtype;
   `,
 });
+
+// Version 14: each part of the state (cost, reasoning, learning, context) commits in its own short
+// transaction with its own mark, so no single write holds the event loop for all of them. The old
+// single watermark stays (as the lowest mark) for tools that read it; parts start from it.
+registerMigration({
+  version: 14,
+  sql: `
+    CREATE TABLE state_marks (part TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO state_marks (part, seq) SELECT p.part, w.seq FROM state_watermark w,
+      (SELECT 'cost' AS part UNION ALL SELECT 'reasoning' UNION ALL SELECT 'learning' UNION ALL SELECT 'context') p;
+  `,
+});

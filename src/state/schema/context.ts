@@ -34,7 +34,13 @@ export const biometrics = sqliteTable(
 /** Every project that has state, so "all projects" queries can use the (project, …) keys. */
 export const stateProjects = sqliteTable('state_projects', { project: text('project').primaryKey() });
 
-/** The last seq whose effects are in the state tables (one row). */
+/** Each state part's last applied seq (see log-follower.ts). */
+export const stateMarks = sqliteTable('state_marks', {
+  part: text('part').primaryKey(),
+  seq: integer('seq').notNull(),
+});
+
+/** The last seq whose effects are in every state table: the lowest of state_marks (one row). */
 export const stateWatermark = sqliteTable('state_watermark', {
   id: integer('id').primaryKey(),
   seq: integer('seq').notNull(),

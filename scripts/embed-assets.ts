@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { EmbeddedAsset } from '../src/web/embedded-asset.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLIENT = join(ROOT, 'src/web/client');
@@ -58,23 +59,14 @@ function hashed(name: string, text: string): string {
   return `${name.slice(0, -ext.length)}-${h}${ext}`;
 }
 
-interface Asset {
-  path: string;
-  type: string;
-  etag: string;
-  body: string;
-  gzip: string;
-  immutable: boolean;
-}
-
-function asset(path: string, text: string, immutable: boolean): Asset {
+function asset(path: string, text: string, immutable: boolean): EmbeddedAsset {
   const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 22)}"`;
   return { path, type: TYPES[extname(path) || '.html'], etag, body: text, gzip: gzipSync(text, { level: 9 }).toString('base64'), immutable };
 }
 
 async function main(): Promise<void> {
   const files: Built[] = [...(await bundleScripts()), styles(), { name: 'favicon.svg', text: readFileSync(join(CLIENT, 'pages/favicon.svg'), 'utf8') }];
-  const assets: Asset[] = [];
+  const assets: EmbeddedAsset[] = [];
   const urls = new Map<string, string>();
   for (const f of files) {
     const name = hashed(f.name, f.text);

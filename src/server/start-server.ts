@@ -17,6 +17,8 @@ import type { Pricer } from '../core/pricer.js';
 import { createPricer } from '../pricing/genai-pricer.js';
 import { IngestService } from '../ingest/ingest-service.js';
 import type { Runtime } from '../runtime/types.js';
+import { workerEntry } from '../runtime/worker-entry.js';
+import { Checkpointer } from '../store/sqlite/checkpointer.js';
 import { RetentionSweeper } from '../store/sqlite/retention-sweeper.js';
 import { SqliteEventLog } from '../store/sqlite/sqlite-event-log.js';
 import { createStormControl } from '../storm/storm-control.js';
@@ -97,6 +99,10 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   metrics.gauge('auren_store_last_seq', 'Highest seq stored', () => log.lastSeq());
   const dbPath = join(config.dataDir, 'auren.db');
   metrics.gauge('auren_store_bytes', 'Size of the SQLite store on disk (database and WAL)', () => fileSize(dbPath) + fileSize(`${dbPath}-wal`));
+  const checkpointer = new Checkpointer({ db, dbPath, entry: workerEntry(runtime.name, 'store-worker'), logger });
+  checkpointer.start();
+  metrics.gauge('auren_store_checkpoint_thread', 'WAL checkpoints run on their own thread (1) or inside commits on the event loop (0)', () => (checkpointer.offThread() ? 1 : 0));
+  metrics.gauge('auren_store_wal_frames', 'Frames in the WAL at the last background checkpoint, and how many the database file has', () => ({ wal: checkpointer.walFrames, checkpointed: checkpointer.checkpointed }));
   metrics.gauge('auren_dedup_window_ids', 'Event ids remembered for dedup', () => sqliteLog.dedupSize);
   metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => sqliteLog.dedupEvictedEarly);
 
@@ -181,6 +187,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
           clearTimeout(deadline);
         }
         await log.close();
+        await checkpointer.close();
         db.close();
       })();
       return stopping;

@@ -1,0 +1,81 @@
+/**
+ * Moves WAL checkpoints off the event loop. By default SQLite checkpoints inside the COMMIT that
+ * pushes the WAL past 1,000 pages: copying ~4 MB into the database file then stalls that request,
+ * and every request behind it (critical frames included), several times a second under load. Here a
+ * worker thread with its own connection checkpoints every CHECKPOINT_MS instead (PASSIVE: it never
+ * blocks the writer), and the event loop's connection only checkpoints itself past a far larger WAL
+ * (a safety net should the thread fall behind or die). Without a thread, SQLite's default stays.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../core/log.js';
+import type { SqliteDatabase } from '../../runtime/types.js';
+import type { CheckpointReport, CheckpointSetup } from './checkpoint-thread.js';
+
+const CHECKPOINT_MS = 200;
+/** The event loop's own auto-checkpoint while the thread runs: 16,384 pages (64 MiB of WAL). */
+const SAFETY_NET_PAGES = 16_384;
+const SQLITE_DEFAULT_PAGES = 1000;
+
+export interface CheckpointerOptions {
+  db: SqliteDatabase;
+  dbPath: string;
+  /** The thread's entry module (see runtime/worker-entry.ts). */
+  entry: URL;
+  logger: Logger;
+}
+
+export class Checkpointer {
+  /** WAL frames at the last checkpoint, and how many of them the database file has. */
+  walFrames = 0;
+  checkpointed = 0;
+  private worker: Worker | undefined;
+  private closing = false;
+
+  constructor(private readonly o: CheckpointerOptions) {}
+
+  /** Starts the thread; false (and SQLite's default checkpoints) when it cannot start. */
+  start(): boolean {
+    const setup: CheckpointSetup = { dbPath: this.o.dbPath, intervalMs: CHECKPOINT_MS };
+    try {
+      this.worker = new Worker(this.o.entry, { workerData: setup, name: 'auren-checkpointer' });
+    } catch (err) {
+      this.o.logger.warn('cannot start the checkpoint thread; the store checkpoints on the main thread', { err, entry: this.o.entry.href });
+      return false;
+    }
+    const w = this.worker;
+    w.unref();
+    w.on('message', (m: CheckpointReport | { error: string }) => {
+      if ('error' in m) return;
+      this.walFrames = m.walFrames;
+      this.checkpointed = m.checkpointed;
+    });
+    w.on('error', (err) => this.lost(w, err));
+    w.on('exit', (code) => this.lost(w, new Error(`exited with code ${code}`)));
+    this.o.db.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+    return true;
+  }
+
+  /** Off the event loop right now? */
+  offThread(): boolean {
+    return this.worker !== undefined;
+  }
+
+  private lost(w: Worker, err: Error): void {
+    if (this.worker !== w) return;
+    this.worker = undefined;
+    if (this.closing) return;
+    this.o.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
+    this.o.logger.warn('the checkpoint thread stopped; the store checkpoints on the main thread again', { err });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const w = this.worker;
+    this.worker = undefined;
+    if (!w) return;
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.postMessage('stop');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+    await w.terminate();
+  }
+}

@@ -36,7 +36,7 @@ export interface EventDraft {
   confidence?: number;
   /** Serialized JSON of `data` (validated once at ingest; stored and sent as is). */
   data_json?: string;
-  /** The server made `id` (a UUIDv7 just generated): it cannot be a repeat, so dedup need not look it up. */
+  /** The server made `id` (a UUIDv7 just generated): it cannot be a repeat, so it skips the dedup window. */
   idGenerated?: true;
 }
 

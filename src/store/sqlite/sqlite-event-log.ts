@@ -131,16 +131,18 @@ export class SqliteEventLog implements EventLog {
     const inBatch = new Set<string>();
     for (let i = 0; i < drafts.length; i++) {
       const d = drafts[i];
-      const key = DedupWindow.key(d.project, d.id);
-      if (d.idGenerated !== true) {
-        if (this.dedup.has(key, now) || inBatch.has(key)) {
-          duplicates.push(i);
-          continue;
-        }
-        inBatch.add(key);
-      }
-      keys.push(key);
       fresh.push(d);
+      // Ids the server just made are new by construction and are nobody's retry key: they skip the
+      // lookup and take no room in the window (at high rates they would push out clients' ids).
+      if (d.idGenerated === true) continue;
+      const key = DedupWindow.key(d.project, d.id);
+      if (this.dedup.has(key, now) || inBatch.has(key)) {
+        fresh.pop();
+        duplicates.push(i);
+        continue;
+      }
+      inBatch.add(key);
+      keys.push(key);
     }
     if (fresh.length === 0) return { stored: [], duplicates };
     const stored: StoredEvent[] = new Array(fresh.length);

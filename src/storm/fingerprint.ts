@@ -8,9 +8,6 @@ import type { StoredEvent } from '../core/event.js';
 import { Hash53 } from './hash53.js';
 import { joinMembers, keptMembers } from './json-members.js';
 
-/** Data shorter than this (after leaving volatile keys out) goes into the key verbatim: no collision. */
-const VERBATIM = 48;
-
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Volatile {
@@ -26,42 +23,50 @@ function volatileSet(volatile: readonly string[]): Volatile | undefined {
   return { maybe: new RegExp(`[{,](?:${quoted.map(escapeRe).join('|')}):`), keys: new Set(quoted.map((q) => q.slice(1, -1))) };
 }
 
+const SEP = '\u001f';
+
 /**
- * Returns the fingerprint key of an event: project, type, agent, session, model, usage, confidence and
- * `data` without its volatile top-level keys (verbatim when short, else a 53-bit hash). Ids and times
- * (id, ts, trace and span ids) are per attempt and left out, so a loop that retries with new ids still
- * repeats.
+ * Returns the fingerprint of an event: a 53-bit hash of project, type, agent, session, model, usage,
+ * confidence and `data` without its volatile top-level keys. Ids and times (id, ts, trace and span
+ * ids) are per attempt and left out, so a loop that retries with new ids still repeats. A number, not
+ * a string: every streamed event is fingerprinted and looked up, and number keys cost the Maps far
+ * less than ~100-character strings; two different events share one with odds of ~n²/2⁵⁴.
  */
-export function fingerprinter(volatile: readonly string[]): (e: StoredEvent) => string {
+export function fingerprinter(volatile: readonly string[]): (e: StoredEvent) => number {
   const v = volatileSet(volatile);
   const h = new Hash53();
   const ranges: number[] = [];
 
-  function dataKey(json: string): string {
-    const object = json.charCodeAt(0) === 123;
-    if (object && v && v.maybe.test(json)) {
-      const length = keptMembers(json, v.keys, ranges);
-      if (length < VERBATIM) return `d${joinMembers(json, ranges)}`;
-      h.reset(0);
+  function addData(json: string): void {
+    if (json.charCodeAt(0) === 123 && v && v.maybe.test(json)) {
+      keptMembers(json, v.keys, ranges);
+      // The kept members in braces: the same characters as the object without its volatile keys.
+      h.add('{');
       for (let k = 0; k < ranges.length; k += 2) {
         if (k) h.add(',');
         h.add(json, ranges[k], ranges[k + 1]);
       }
-      return `h${h.digest()}`;
+      h.add('}');
+      return;
     }
-    if (json.length < VERBATIM) return `d${json}`;
-    // An object hashes its members text (what the stripped path hashes); other values the whole text.
-    // Decimal, not base 36: V8 formats other radixes about ten times slower.
-    return `h${(object ? h.reset(0).add(json, 1, json.length - 1) : h.reset(1).add(json)).digest()}`;
+    h.add(json);
   }
 
   return (e) => {
-    let key = `${e.project}\u001f${e.type}\u001f${e.agent_id ?? ''}\u001f${e.session_id ?? ''}\u001f${e.model ?? ''}`;
+    h.reset(0).add(e.project).add(SEP).add(e.type).add(SEP);
+    if (e.agent_id !== undefined) h.add(e.agent_id);
+    h.add(SEP);
+    if (e.session_id !== undefined) h.add(e.session_id);
+    h.add(SEP);
+    if (e.model !== undefined) h.add(e.model);
     const u = e.usage;
-    if (u) key += `\u001fu${u.input_tokens},${u.output_tokens},${u.cache_read_tokens},${u.cache_write_tokens},${u.reasoning_tokens}`;
-    if (e.confidence !== undefined) key += `\u001fc${e.confidence}`;
-    if (e.data_json !== undefined) key += `\u001f${dataKey(e.data_json)}`;
-    return key;
+    if (u) h.add(`${SEP}u${u.input_tokens},${u.output_tokens},${u.cache_read_tokens},${u.cache_write_tokens},${u.reasoning_tokens}`);
+    if (e.confidence !== undefined) h.add(`${SEP}c${e.confidence}`);
+    if (e.data_json !== undefined) {
+      h.add(`${SEP}d`);
+      addData(e.data_json);
+    }
+    return h.digest();
   };
 }
 

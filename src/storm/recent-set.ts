@@ -4,8 +4,8 @@
  * nothing per entry (a generation is dropped whole once every window in it has ended).
  */
 export class RecentSet {
-  private current = new Map<string, number>();
-  private previous = new Map<string, number>();
+  private current = new Map<number, number>();
+  private previous = new Map<number, number>();
   private rotateAt = 0;
   /** Entries dropped before their window ended because a generation hit the cap. */
   forgotten = 0;
@@ -21,13 +21,13 @@ export class RecentSet {
   }
 
   /** The end of the key's first window if it is still open at `now`. */
-  openWindow(key: string, now: number): number | undefined {
+  openWindow(key: number, now: number): number | undefined {
     this.rotate(now);
     const end = this.current.get(key) ?? this.previous.get(key);
     return end !== undefined && now < end ? end : undefined;
   }
 
-  add(key: string, end: number, now: number): void {
+  add(key: number, end: number, now: number): void {
     this.rotate(now);
     if (this.current.size >= this.cap) {
       this.forgotten += this.previous.size;

@@ -33,7 +33,7 @@ export interface StormOptions {
 
 /** One fingerprint's current window; itself the node of its tier's window-order list. */
 interface Run extends Links<Run> {
-  key: string;
+  key: number;
   tier: Tier;
   windowEnd: number;
   held: number;
@@ -49,14 +49,14 @@ interface Run extends Links<Run> {
 export class StormCoalescer implements StreamCoalescer {
   readonly stats = new StormStats();
   readonly storms: StormLedger;
-  private readonly runs: Record<Tier, Map<string, Run>> = { critical: new Map(), operational: new Map(), analytical: new Map() };
+  private readonly runs: Record<Tier, Map<number, Run>> = { critical: new Map(), operational: new Map(), analytical: new Map() };
   /** Per tier, runs in window order (a continuing run moves to the end), so expiry reads from the head. */
   private readonly order: Record<Tier, LinkedList<Run>> = { critical: new LinkedList(), operational: new LinkedList(), analytical: new LinkedList() };
   /** Runs holding repeats, in the order of their first held seq: the head has the lowest held seq. */
   private readonly holding = new LinkedList<Holder<Run>>();
   private readonly recent: Record<Tier, RecentSet>;
   private readonly timers: Partial<Record<Tier, ReturnType<typeof setTimeout>>> = {};
-  private readonly fingerprint: (e: StoredEvent) => string;
+  private readonly fingerprint: (e: StoredEvent) => number;
   private readonly maxRuns: number;
   private readonly maxHeldBytes: number;
   private readonly threshold: number;
@@ -164,7 +164,7 @@ export class StormCoalescer implements StreamCoalescer {
   }
 
   /** A fingerprint repeats within its first window: from now on it is a run. */
-  private track(tier: Tier, key: string, windowEnd: number): Run {
+  private track(tier: Tier, key: number, windowEnd: number): Run {
     if (this.runCount() >= this.maxRuns) this.evictOldest(tier);
     const run: Run = {
       key, tier, windowEnd, held: 0, firstSeq: 0, firstTs: 0,

@@ -3,7 +3,6 @@
  * counts them for the metrics, announces starts and ends (storm-events.ts) and lists the open ones.
  */
 import type { StoredEvent, Tier } from '../core/event.js';
-import { hash53 } from './hash53.js';
 import type { StormAnnouncer, StormFacts } from './storm-events.js';
 import type { StormStats } from './storm-stats.js';
 
@@ -26,9 +25,9 @@ export class StormLedger {
     private readonly announcer: StormAnnouncer | undefined,
   ) {}
 
-  /** `e` is the repeat that crossed the threshold; `key` the run's fingerprint key. */
-  start(key: string, e: StoredEvent, first: { seq: number; ts: number; repeats: number }, now: number): Storm {
-    const fingerprint = hash53(key).toString(16).padStart(14, '0');
+  /** `e` is the repeat that crossed the threshold; `key` the run's fingerprint. */
+  start(key: number, e: StoredEvent, first: { seq: number; ts: number; repeats: number }, now: number): Storm {
+    const fingerprint = key.toString(16).padStart(14, '0');
     const storm: Storm = {
       stormId: `${fingerprint}-${first.seq}`,
       fingerprint,

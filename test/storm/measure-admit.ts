@@ -68,7 +68,7 @@ for (const [name, make] of scenarios) {
 // Yardstick on the same machine and moment: the fingerprint alone next to one JSON.parse of the data.
 const sample = Array.from({ length: 20_000 }, (_, i) => event(i, { ...body(i), request_id: `req_${i}`, duration_ms: i % 900 }));
 const fp = fingerprinter(['ts', 'timestamp', 'id', 'request_id', 'duration_ms']);
-for (const [name, f] of [['fingerprint (strips request_id, duration_ms)', (e: StoredEvent) => fp(e).length], ['JSON.parse of the same data (yardstick)', (e: StoredEvent) => (JSON.parse(e.data_json!) as object) && 1]] as const) {
+for (const [name, f] of [['fingerprint (strips request_id, duration_ms)', (e: StoredEvent) => fp(e) & 1], ['JSON.parse of the same data (yardstick)', (e: StoredEvent) => (JSON.parse(e.data_json!) as object) && 1]] as const) {
   let best = Infinity;
   for (let round = 0; round < 5; round++) {
     const started = process.cpuUsage();

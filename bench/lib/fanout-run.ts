@@ -6,7 +6,7 @@
 import { startClients, type ClientReport } from './clients.js';
 import type { SuiteContext } from './context.js';
 import { startPaced, type PacedReport } from './paced.js';
-import { sampleRss, sleep } from './procs.js';
+import { cpuSecondsOf, sampleRss, sleep } from './procs.js';
 import type { System } from './systems.js';
 
 export interface FanoutResult {
@@ -21,6 +21,10 @@ export interface FanoutResult {
   p99: number | undefined;
   rssMax: number;
   rssEnd: number;
+  /** Server CPU (user + system) over the measured phase, in cores. */
+  serverCores: number;
+  /** Deliveries per server CPU-second: robust where the wall-clock rate depends on a shared machine. */
+  deliveriesPerCpuSecond: number;
   report: ClientReport;
   load: PacedReport;
 }
@@ -41,8 +45,10 @@ export async function fanout(ctx: SuiteContext, sys: System, o: FanoutOptions): 
   try {
     await sleep(Math.max(1000, ctx.opts.warmup * 1000));
     await Promise.all([fleet.mark(), load.mark()]);
+    const cpu0 = cpuSecondsOf(sys.pid);
     await sleep((o.seconds ?? ctx.opts.seconds) * 1000);
     const [report, sent] = await Promise.all([fleet.report(), load.report()]);
+    const cpu = cpuSecondsOf(sys.pid) - cpu0;
     const mem = rss.stop();
     const fast = o.clients - (o.stalled ?? 0);
     return {
@@ -50,6 +56,7 @@ export async function fanout(ctx: SuiteContext, sys: System, o: FanoutOptions): 
       deliveries: report.events / report.seconds, frames: report.frames / report.seconds,
       coverage: sent.accepted ? report.events / (sent.accepted * fast) : 0, p99: report.latency.quantile(0.99),
       rssMax: mem.max, rssEnd: mem.last, report, load: sent,
+      serverCores: cpu / report.seconds, deliveriesPerCpuSecond: cpu > 0 ? report.events / cpu : 0,
     };
   } finally {
     rss.stop();

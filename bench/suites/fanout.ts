@@ -12,7 +12,7 @@ import { LABEL, type SystemId } from '../lib/systems.js';
 export function fanoutNote(r: FanoutResult): string {
   const closes = Object.entries(r.report.closes).map(([k, v]) => `${v}×${k}`).join(' ');
   return `${r.connected}/${r.clients} connected; input ${fmtNum(r.inputRate)} ev/s; got ${(r.coverage * 100).toFixed(1)}% of offered; ` +
-    `critical probe p99 ${fmtMs(r.p99)}; server RSS max ${fmtBytes(r.rssMax)}${r.report.lagged ? `; ${r.report.lagged} lagged frames` : ''}${closes ? `; closed: ${closes}` : ''}`;
+    `critical probe p99 ${fmtMs(r.p99)}; server used ${r.serverCores.toFixed(2)} cores, ${fmtNum(r.deliveriesPerCpuSecond)} deliv/CPU-s; server RSS max ${fmtBytes(r.rssMax)}${r.report.lagged ? `; ${r.report.lagged} lagged frames` : ''}${closes ? `; closed: ${closes}` : ''}`;
 }
 
 const display = (r: FanoutResult) => `${fmtNum(r.deliveries)} deliv/s · ${fmtNum(r.frames)} frames/s`;
@@ -47,6 +47,15 @@ export async function fanoutSuite(ctx: SuiteContext): Promise<Row[]> {
       }
       rows.push(row);
     }
+    // Per server CPU-second: what each delivery costs the server, whatever else the machine runs.
+    for (const id of ctx.opts.systems) {
+      const r = got.get(id)!;
+      const b = baselineFor(id, got, (g) => g.deliveriesPerCpuSecond);
+      rows.push({
+        row: 4, measure: `fan-out to ${fmtCount(n)} WS clients, deliveries per server CPU-second`, system: LABEL[id], value: r.deliveriesPerCpuSecond, unit: 'deliv/CPU-s',
+        baseline: b && { ...b, label: id === 'auren-bun' ? 'Bun raw server.publish' : b.label }, ratio: ratio(r.deliveriesPerCpuSecond, b?.value),
+      });
+    }
   }
   const n = ctx.opts.fanoutClients[0];
   ctx.log(`fan-out ${n} SSE clients: ${LABEL['auren-bun']}`);
@@ -55,6 +64,10 @@ export async function fanoutSuite(ctx: SuiteContext): Promise<Row[]> {
     row: 4, measure: `fan-out to ${fmtCount(n)} SSE clients (offered ${fmtNum(offered)}/s)`, system: LABEL['auren-bun'], value: sse.deliveries, unit: 'deliv/s',
     display: display(sse), baseline: { label: `same, ${n} WebSocket clients`, value: wsAtFirst!.deliveries }, ratio: ratio(sse.deliveries, wsAtFirst!.deliveries),
     note: fanoutNote(sse), details: details(sse),
+  });
+  rows.push({
+    row: 4, measure: `fan-out to ${fmtCount(n)} SSE clients, deliveries per server CPU-second`, system: LABEL['auren-bun'], value: sse.deliveriesPerCpuSecond, unit: 'deliv/CPU-s',
+    baseline: { label: `same, ${n} WebSocket clients`, value: wsAtFirst!.deliveriesPerCpuSecond }, ratio: ratio(sse.deliveriesPerCpuSecond, wsAtFirst!.deliveriesPerCpuSecond),
   });
   return rows;
 }

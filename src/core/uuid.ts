@@ -1,28 +1,13 @@
 /** UUIDv7 (RFC 9562): time-ordered ids for events sent without one. */
-import { randomFillSync } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-const pool = new Uint8Array(16 * 256);
-let poolPos = pool.length;
-const hex: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
+/**
+ * 48 bits of Unix milliseconds, then version 7 and 74 random bits. The random part is taken from a
+ * native v4 UUID (its variant bits are already RFC 9562's), which costs half of building the hex in
+ * JavaScript on the ingest hot path.
+ */
 export function uuidv7(now = Date.now()): string {
-  if (poolPos >= pool.length) {
-    randomFillSync(pool);
-    poolPos = 0;
-  }
-  const b = pool.subarray(poolPos, poolPos + 16);
-  poolPos += 16;
-  let t = now;
-  for (let i = 5; i >= 0; i--) {
-    b[i] = t % 256;
-    t = Math.floor(t / 256);
-  }
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  let s = '';
-  for (let i = 0; i < 16; i++) {
-    if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
-    s += hex[b[i]];
-  }
-  return s;
+  const ms = now.toString(16).padStart(12, '0');
+  // randomUUID(): xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx; keep everything after the version digit.
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randomUUID().slice(15)}`;
 }

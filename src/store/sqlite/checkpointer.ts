@@ -73,9 +73,14 @@ export class Checkpointer {
     const w = this.worker;
     this.worker = undefined;
     if (!w) return;
+    // Referenced while it stops: an unreferenced thread and timer would let Node end the process
+    // in the middle of shutdown (exit code 13, top-level await unfinished).
+    w.ref();
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     w.postMessage('stop');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
     await w.terminate();
   }
 }

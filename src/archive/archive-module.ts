@@ -18,7 +18,7 @@ import { pickCodec } from './compression.js';
 import { ArchiveTargetError } from './object-target.js';
 import { openTarget, type TargetTuning } from './open-target.js';
 import { InThreadSegmentEncoder, type SegmentEncoder } from './segment-encoder.js';
-import { archiveWorkerEntry } from './worker/entry-url.js';
+import { workerEntry } from '../runtime/worker-entry.js';
 import { WorkerSegmentEncoder } from './worker/worker-encoder.js';
 
 export type ArchiveTuning = TargetTuning &
@@ -26,7 +26,7 @@ export type ArchiveTuning = TargetTuning &
     retentionIntervalMs?: number;
     /** false: read and encode segments on the event loop instead of the encoder thread. */
     encoderThread?: boolean;
-    /** The encoder thread's entry module (default: the runtime's, see worker/entry-url.ts). */
+    /** The encoder thread's entry module (default: the runtime's archive-worker, see runtime/worker-entry.ts). */
     encoderEntry?: URL;
   };
 
@@ -60,7 +60,7 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
       const inThread = new InThreadSegmentEncoder(log, codec);
       if (tuning.encoderThread === false) return inThread;
       return new WorkerSegmentEncoder({
-        entry: tuning.encoderEntry ?? archiveWorkerEntry(runtime.name), dbPath: join(config.dataDir, 'auren.db'), codec, logger, fallback: inThread,
+        entry: tuning.encoderEntry ?? workerEntry(runtime.name, 'archive-worker'), dbPath: join(config.dataDir, 'auren.db'), codec, logger, fallback: inThread,
       });
     }
     const archiver: Archiver | ClusterArchiver = coord

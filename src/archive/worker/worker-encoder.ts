@@ -14,7 +14,7 @@ import type { EncodedSegment, SegmentEncoder, SegmentLimit } from '../segment-en
 import type { EncodeReply, EncodeRequest, EncoderSetup } from './protocol.js';
 
 export interface WorkerEncoderOptions {
-  /** The thread's entry module (see entry-url.ts). */
+  /** The thread's entry module (see runtime/worker-entry.ts). */
   entry: URL;
   /** The SQLite store the thread reads. */
   dbPath: string;

@@ -36,6 +36,7 @@ export interface Config {
   clientBufferBytes: number;
   maxClients: number;
   maxClientsPerAddress: number;
+  clientIpHeader: string | undefined;
   maxInflight: number;
   maxInflightBytes: number;
   maxInflightShare: number;
@@ -169,6 +170,10 @@ export const OPTIONS: OptionSpec[] = [
     def: (c) => String(Math.max(1, Math.min(100, Math.floor((c.maxClients ?? 10_000) / 2)))),
     help: 'Most stream clients from one address (IPv6: /64) at once; more get 429. Default 100, or half of --max-clients if less; behind a reverse proxy all clients share its address: raise it',
     parse: positiveInt,
+  },
+  {
+    key: 'clientIpHeader', flag: '--client-ip-header', env: 'AUREN_CLIENT_IP_HEADER', def: undefined, parse: optStr,
+    help: 'Header a reverse proxy sets to the client address (last address in it), e.g. Fly-Client-IP; per-address limits then count it instead of the proxy. Only behind a proxy that sets it',
   },
   { key: 'maxInflight', flag: '--max-inflight', env: 'AUREN_MAX_INFLIGHT', def: '64', help: 'Most ingest request bodies read at once; more get 429', parse: positiveInt },
   { key: 'maxInflightBytes', flag: '--max-inflight-bytes', env: 'AUREN_MAX_INFLIGHT_BYTES', def: '64MiB', help: 'Most bytes held by ingest bodies being read or processed; more get 429', parse: parseSize },

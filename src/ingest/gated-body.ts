@@ -4,7 +4,7 @@
  * the runtime recorded.
  */
 import type { AppContext } from '../app-context.js';
-import { clientAddress } from '../runtime/client-address.js';
+import { clientIp } from '../auth/client-ip.js';
 import type { CutReason } from './gate-messages.js';
 import { IngestGate } from './ingest-gate.js';
 import { declaredLength, readBody } from './read-body.js';
@@ -32,7 +32,7 @@ export function ingestGateOf(ctx: AppContext): IngestGate {
  * still count against the budget: parsing and storing a batch holds several times its size.
  */
 export async function withGatedBody<T>(ctx: AppContext, req: Request, use: (body: Uint8Array) => Promise<T>): Promise<T> {
-  const ticket = ingestGateOf(ctx).admit(clientAddress(req), declaredLength(req, ctx.config.maxBodyBytes));
+  const ticket = ingestGateOf(ctx).admit(clientIp(ctx.config, req), declaredLength(req, ctx.config.maxBodyBytes));
   const read = async (): Promise<Uint8Array> => {
     try {
       return await readBody(req, ctx.config.maxBodyBytes, ticket);

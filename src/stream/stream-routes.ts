@@ -7,7 +7,7 @@ import type { AppContext } from '../app-context.js';
 import type { Principal } from '../auth/api-keys.js';
 import { principalOf } from '../auth/middleware.js';
 import { HttpError } from '../core/errors.js';
-import { clientAddress } from '../runtime/client-address.js';
+import { clientIp } from '../auth/client-ip.js';
 import { AddressSlots } from './address-slots.js';
 import { parseFilter, type StreamFilter } from './filter.js';
 import { Frame } from './frame.js';
@@ -70,7 +70,7 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
       if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
         // The sink reports a cancelled response before connect() has returned the client.
         const ref: { client?: StreamClient } = {};
-        const release = slots.take(clientAddress(c.req.raw));
+        const release = slots.take(clientIp(ctx.config, c.req.raw));
         const { sink, body } = createSseSink(() => {
           release();
           if (ref.client) hub.disconnect(ref.client);
@@ -84,7 +84,7 @@ export function streamRoutes(app: Hono, ctx: AppContext): void {
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
         throw new HttpError(426, 'GET /v1/stream needs a WebSocket upgrade or "Accept: text/event-stream"');
       }
-      req.release = slots.take(clientAddress(c.req.raw));
+      req.release = slots.take(clientIp(ctx.config, c.req.raw));
       c.set('streamRequest' as never, req as never);
       return next();
     },

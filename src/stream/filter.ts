@@ -25,6 +25,8 @@ export interface CompiledFilter {
   key: string;
   matches: (e: StoredEvent) => boolean;
   wantsTier: (t: Tier) => boolean;
+  /** true when a tier the filter wants is all it checks: every event of such a tier matches. */
+  tierOnly: boolean;
 }
 
 /**
@@ -74,7 +76,9 @@ function toList(raw: unknown, key: string): string[] | undefined {
 export function compileFilter(f: StreamFilter): CompiledFilter {
   const key = JSON.stringify([f.projects ?? null, f.tiers ?? null, f.types ?? null, f.agents ?? null, f.sessions ?? null, f.traces ?? null]);
   const checks: ((e: StoredEvent) => boolean)[] = [];
+  let tierOnly = true;
   if (f.projects) {
+    tierOnly = false;
     const ps = new Set(f.projects);
     checks.push((e) => ps.has(e.project));
   }
@@ -84,6 +88,7 @@ export function compileFilter(f: StreamFilter): CompiledFilter {
   }
   const field = (list: string[] | undefined, get: (e: StoredEvent) => string | undefined) => {
     if (!list) return;
+    tierOnly = false;
     const m: Matcher = compileGlobList(list);
     checks.push((e) => {
       const v = get(e);
@@ -102,5 +107,5 @@ export function compileFilter(f: StreamFilter): CompiledFilter {
           return true;
         };
   const tiers = f.tiers ? new Set(f.tiers) : undefined;
-  return { filter: f, key, matches, wantsTier: (t) => !tiers || tiers.has(t) };
+  return { filter: f, key, matches, wantsTier: (t) => !tiers || tiers.has(t), tierOnly };
 }

@@ -295,12 +295,19 @@ export class Hub {
     if (this.groups.size === 0) return;
     const now = this.o.clock.now();
     const resume = this.safeResumeSeq();
+    const publish = this.o.publish;
+    // Groups that take every event of the tier (no filter, or tiers only) share one frame.
+    let whole: Frame | undefined;
     for (const g of this.groups.values()) {
       if (!g.filter.wantsTier(tier)) continue;
-      const selected = events.length === 1 ? (g.filter.matches(events[0]) ? events : []) : events.filter(g.filter.matches);
-      if (selected.length === 0) continue;
-      const frame = Frame.events(tier, selected, Math.min(resume, selected[selected.length - 1].seq));
-      const publish = this.o.publish;
+      let frame: Frame;
+      if (g.filter.tierOnly) {
+        frame = whole ??= Frame.events(tier, events, Math.min(resume, events[events.length - 1].seq));
+      } else {
+        const selected = events.length === 1 ? (g.filter.matches(events[0]) ? events : []) : events.filter(g.filter.matches);
+        if (selected.length === 0) continue;
+        frame = selected.length === events.length && whole ? whole : Frame.events(tier, selected, Math.min(resume, selected[selected.length - 1].seq));
+      }
       if (!publish) {
         for (const c of g.clients) c.deliver(frame, now);
         continue;
@@ -308,12 +315,19 @@ export class Hub {
       // Encode once, write natively once: the topic holds exactly the clients that passed their limits.
       let shared = 0;
       for (const c of g.clients) {
-        const viaTopic = c.canShare && c.deliver(frame, now, true);
-        if (!c.canShare) c.deliver(frame, now);
-        else c.setTopic(viaTopic ? g.topic : undefined);
+        if (!c.canShare) {
+          c.deliver(frame, now);
+          continue;
+        }
+        const viaTopic = c.deliver(frame, now, true);
+        c.setTopic(viaTopic ? g.topic : undefined);
         if (viaTopic) shared++;
       }
-      if (shared) publish(g.topic, frame.text);
+      if (shared) {
+        publish(g.topic, frame.text);
+        this.o.metrics.framesOut[tier] += shared;
+        this.o.metrics.eventsDelivered[tier] += shared * frame.count;
+      }
     }
   }
 

@@ -26,6 +26,13 @@ export type Transport = 'ws' | 'sse';
 
 let nextId = 1;
 
+/** Largest WebSocket frame header (server frames are not masked). */
+const WS_HEADER_MAX = 10;
+/** A UTF-16 code unit is at most 3 bytes of UTF-8: a bound of a text frame's bytes on the wire. */
+const wsBound = (length: number) => length * 3 + WS_HEADER_MAX;
+/** The socket's real buffered amount is read at least this often (runtime pings are not counted). */
+const READ_BUFFERED_EVERY = 32;
+
 export class StreamClient {
   readonly id = nextId++;
   state: 'replaying' | 'live' | 'closed' = 'live';
@@ -42,6 +49,15 @@ export class StreamClient {
   private readonly bytes: TokenBucket;
   private readonly dropped: Record<Tier, number> = { critical: 0, operational: 0, analytical: 0 };
   private droppedTotal = 0;
+  /** Whether frames can reach this client through a shared publish (WebSocket on a runtime with topics). */
+  readonly canShare: boolean;
+  /**
+   * An upper bound of `sink.buffered()`: its last reading plus a bound of every byte queued since
+   * (the buffer only grows by what is sent). While a frame fits under it, asking the socket (a
+   * native call per client per frame) cannot change the decision, so it is skipped.
+   */
+  private bufferedBound = Infinity;
+  private admitsSinceReading = 0;
 
   constructor(
     readonly transport: Transport,
@@ -54,6 +70,7 @@ export class StreamClient {
     this.frames = new TokenBucket(limits.framesPerSecond, limits.framesPerSecond, now);
     this.bytes = new TokenBucket(limits.bytesPerSecond, limits.bytesPerSecond, now);
     this.lastSentAt = now;
+    this.canShare = transport === 'ws' && sink.subscribe !== undefined;
   }
 
   get closed(): boolean {
@@ -68,15 +85,15 @@ export class StreamClient {
   /** Sends a control frame (pong, replay_done, dashboard…), exempt from event rate limits. */
   sendControl(frame: Frame, now: number): void {
     if (this.state === 'closed') return;
-    if (this.sink.buffered() > this.limits.bufferBytes) return;
-    this.sink.send(this.bytesOf(frame));
+    if (this.readBuffered() > this.limits.bufferBytes) return;
+    this.sendRaw(this.bytesOf(frame));
     this.lastSentAt = now;
   }
 
   /** Sends a replay frame: never dropped; the replay paces itself on the client's buffer instead. */
   sendReplay(frame: Frame, now: number): void {
     if (this.state === 'closed') return;
-    if (!this.sink.send(this.bytesOf(frame))) {
+    if (!this.sendRaw(this.bytesOf(frame))) {
       this.closeSlow(frame.minSeq - 1);
       return;
     }
@@ -85,8 +102,9 @@ export class StreamClient {
 
   /**
    * Delivers a live events frame. Returns true when the client may take the group's shared bytes
-   * (the caller publishes them once for every such client); false when the client dealt with the
-   * frame itself: held it during a replay, skipped it, dropped it, closed, or sent its own copy.
+   * (the caller publishes them once for every such client and counts them in the metrics); false
+   * when the client dealt with the frame itself: held it during a replay, skipped it, dropped it,
+   * closed, or sent its own copy.
    */
   deliver(frame: Frame, now: number, shared = false): boolean {
     if (this.state === 'closed') return false;
@@ -105,7 +123,7 @@ export class StreamClient {
     }
     if (!this.admit(frame, now)) return false;
     if (shared) {
-      this.sent(frame, now);
+      this.lastSentAt = now;
       return true;
     }
     this.write(frame, now);
@@ -125,17 +143,17 @@ export class StreamClient {
   private admit(frame: Frame, now: number): boolean {
     const tier = frame.tier!;
     const size = this.transport === 'sse' ? frame.sse().byteLength : frame.text.length;
-    const buffered = this.sink.buffered();
+    const limit = tier === 'critical' ? this.limits.bufferBytes : this.limits.bufferBytes * (tier === 'analytical' ? 0.5 : 0.75);
+    const buffered = this.bufferedBound + size <= limit && ++this.admitsSinceReading < READ_BUFFERED_EVERY ? this.bufferedBound : this.readBuffered();
     if (tier === 'critical') {
-      if (buffered + size > this.limits.bufferBytes) {
+      if (buffered + size > limit) {
         this.closeSlow(frame.minSeq - 1);
         return false;
       }
       this.frames.force(1, now);
       this.bytes.force(size, now);
     } else {
-      const share = tier === 'analytical' ? 0.5 : 0.75;
-      if (buffered + size > this.limits.bufferBytes * share) {
+      if (buffered + size > limit) {
         this.drop(tier, frame.count, 'slow_consumer');
         return false;
       }
@@ -145,7 +163,19 @@ export class StreamClient {
       }
     }
     if (this.droppedTotal > 0) this.reportLag();
+    this.bufferedBound += this.transport === 'sse' ? size : wsBound(size);
     return true;
+  }
+
+  private readBuffered(): number {
+    this.admitsSinceReading = 0;
+    return (this.bufferedBound = this.sink.buffered());
+  }
+
+  /** Every send outside admit() (control, replay, lag frames) raises the bound too. */
+  private sendRaw(data: string | Uint8Array): boolean {
+    this.bufferedBound += typeof data === 'string' ? wsBound(data.length) : data.byteLength + WS_HEADER_MAX;
+    return this.sink.send(data);
   }
 
   private write(frame: Frame, now: number): void {
@@ -174,11 +204,6 @@ export class StreamClient {
     this.topic = topic;
   }
 
-  /** Whether frames can reach this client through a shared publish. */
-  get canShare(): boolean {
-    return this.transport === 'ws' && this.sink.subscribe !== undefined;
-  }
-
   private drop(tier: Tier, n: number, reason: 'rate_limit' | 'slow_consumer'): void {
     this.dropped[tier] += n;
     this.droppedTotal += n;
@@ -189,7 +214,7 @@ export class StreamClient {
     const tiers: Partial<Record<Tier, number>> = {};
     for (const t of ['critical', 'operational', 'analytical'] as const) if (this.dropped[t]) tiers[t] = this.dropped[t];
     const f = Frame.control({ type: 'lagged', dropped: this.droppedTotal, tiers });
-    this.sink.send(this.bytesOf(f));
+    this.sendRaw(this.bytesOf(f));
     this.dropped.operational = this.dropped.analytical = this.dropped.critical = 0;
     this.droppedTotal = 0;
   }

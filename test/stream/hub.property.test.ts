@@ -1,6 +1,7 @@
 /**
  * Invariants of the hub under any mix of batches, tiers and filters: every matching event is delivered
- * exactly once, seq only grows within a tier, and frames respect the tier caps.
+ * exactly once, seq only grows within a tier, frames respect the tier caps, and each frame's `resume`
+ * is a safe point (nothing matching at or below it is still to come).
  */
 import fc from 'fast-check';
 import { join } from 'node:path';
@@ -54,13 +55,19 @@ describe('hub invariants (property)', () => {
           hub.flush('analytical');
           const stored = await log.read(0, 100_000);
           for (const [frames, want] of [[all, stored], [filtered, stored.filter((e) => !agentFilter || e.agent_id === agentFilter)]] as const) {
-            const evFrames = frames.filter((f) => f.type === 'events') as { tier: string; events: { seq: number; tier: string }[] }[];
+            const evFrames = frames.filter((f) => f.type === 'events') as { tier: string; resume: number; events: { seq: number; tier: string }[] }[];
             const seqs = evFrames.flatMap((f) => f.events.map((e) => e.seq));
             expect(seqs.slice().sort((a, b) => a - b)).toEqual(want.map((e) => e.seq));
             for (const f of evFrames) {
               const cap = f.tier === 'critical' ? 1 : f.tier === 'operational' ? 50 : 200;
               expect(f.events.length).toBeLessThanOrEqual(cap);
               expect(f.events.every((e) => e.tier === f.tier)).toBe(true);
+            }
+            // `resume` is safe: every matching event at or below it went out in this frame or before.
+            const seen = new Set<number>();
+            for (const f of evFrames) {
+              for (const e of f.events) seen.add(e.seq);
+              expect(want.filter((e) => e.seq <= f.resume && !seen.has(e.seq)).map((e) => e.seq)).toEqual([]);
             }
             for (const tier of ['critical', 'operational', 'analytical']) {
               const t = evFrames.filter((f) => f.tier === tier).flatMap((f) => f.events.map((e) => e.seq));

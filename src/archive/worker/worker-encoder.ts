@@ -32,9 +32,15 @@ interface Waiting {
 /** The thread is gone (or never came up): not the segment's fault. */
 class ThreadLost extends Error {}
 
+/** After the thread is lost, segments are encoded on the event loop for this long before it is tried again (doubling). */
+const RETRY_MS = 30_000;
+const RETRY_MAX_MS = 600_000;
+
 export class WorkerSegmentEncoder implements SegmentEncoder {
   private worker: Worker | undefined;
-  private unavailable = false;
+  /** While Date.now() is below this, the thread is not tried (0: never lost). */
+  private retryAt = 0;
+  private retryMs = RETRY_MS;
   private closed = false;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
@@ -42,13 +48,15 @@ export class WorkerSegmentEncoder implements SegmentEncoder {
   constructor(private readonly o: WorkerEncoderOptions) {}
 
   offThread(): boolean {
-    return !this.unavailable && !this.closed;
+    return !this.closed && Date.now() >= this.retryAt;
   }
 
   async encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>): Promise<EncodedSegment> {
-    if (this.unavailable || this.closed) return this.o.fallback.encode(from, limit, writer, skip);
+    if (!this.offThread()) return this.o.fallback.encode(from, limit, writer, skip);
     try {
-      return await this.request({ id: this.nextId++, from, limit, writer, skip: [...(skip ?? [])] });
+      const segment = await this.request({ id: this.nextId++, from, limit, writer, skip: [...(skip ?? [])] });
+      this.retryMs = RETRY_MS;
+      return segment;
     } catch (err) {
       if (this.closed) throw err;
       if (err instanceof ThreadLost) {
@@ -115,12 +123,17 @@ export class WorkerSegmentEncoder implements SegmentEncoder {
     for (const waiter of waiters) waiter.reject(err);
   }
 
+  /** Encodes on the event loop for a while, then tries a new thread (a missing entry keeps failing quietly). */
   private giveUp(err: Error): void {
-    if (this.unavailable) return;
-    this.unavailable = true;
+    const first = this.retryAt === 0;
+    this.retryAt = Date.now() + this.retryMs;
+    const wait = this.retryMs;
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
     const w = this.worker;
     this.worker = undefined;
     void w?.terminate();
-    this.o.logger.warn('archive encoder thread unavailable; encoding Parquet on the main thread (ingest and live delivery pause while a file is encoded)', { err });
+    const msg = `archive encoder thread unavailable; encoding Parquet on the main thread (ingest and live delivery pause while a file is encoded), trying a new thread in ${wait / 1000} s`;
+    if (first) this.o.logger.warn(msg, { err });
+    else this.o.logger.debug(msg, { err });
   }
 }

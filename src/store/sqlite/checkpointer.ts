@@ -15,6 +15,9 @@ const CHECKPOINT_MS = 200;
 /** The event loop's own auto-checkpoint while the thread runs: 16,384 pages (64 MiB of WAL). */
 const SAFETY_NET_PAGES = 16_384;
 const SQLITE_DEFAULT_PAGES = 1000;
+/** After the thread stops, it is started again after this long (doubling up to RETRY_MAX_MS). */
+const RETRY_MS = 5_000;
+const RETRY_MAX_MS = 300_000;
 
 export interface CheckpointerOptions {
   db: SqliteDatabase;
@@ -22,6 +25,8 @@ export interface CheckpointerOptions {
   /** The thread's entry module (see runtime/worker-entry.ts). */
   entry: URL;
   logger: Logger;
+  /** First wait before a stopped thread is started again (default RETRY_MS). */
+  retryMs?: number;
 }
 
 export class Checkpointer {
@@ -30,10 +35,14 @@ export class Checkpointer {
   checkpointed = 0;
   private worker: Worker | undefined;
   private closing = false;
+  private retryMs: number;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly o: CheckpointerOptions) {}
+  constructor(private readonly o: CheckpointerOptions) {
+    this.retryMs = o.retryMs ?? RETRY_MS;
+  }
 
-  /** Starts the thread; false (and SQLite's default checkpoints) when it cannot start. */
+  /** Starts the thread; false (and SQLite's default checkpoints) when it cannot start. A thread that stops is started again, with backoff. */
   start(): boolean {
     const setup: CheckpointSetup = { dbPath: this.o.dbPath, intervalMs: CHECKPOINT_MS };
     try {
@@ -46,6 +55,7 @@ export class Checkpointer {
     w.unref();
     w.on('message', (m: CheckpointReport | { error: string }) => {
       if ('error' in m) return;
+      this.retryMs = this.o.retryMs ?? RETRY_MS;
       this.walFrames = m.walFrames;
       this.checkpointed = m.checkpointed;
     });
@@ -65,11 +75,18 @@ export class Checkpointer {
     this.worker = undefined;
     if (this.closing) return;
     this.o.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_PAGES}`);
-    this.o.logger.warn('the checkpoint thread stopped; the store checkpoints on the main thread again', { err });
+    this.o.logger.warn(`the checkpoint thread stopped; the store checkpoints on the main thread until it is started again in ${this.retryMs / 1000} s`, { err });
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (!this.closing) this.start();
+    }, this.retryMs);
+    this.retry.unref?.();
+    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.retry);
     const w = this.worker;
     this.worker = undefined;
     if (!w) return;

@@ -70,6 +70,8 @@ export class LogFollower {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushWanted = false;
   private stopped = false;
+  /** Shutdown began: a catch-up ends at its next step (the log keeps the rest for the next start). */
+  private stopping = false;
   private paused = false;
   /** Bumped by every failure: a write round that sees it change stops (its sums were forgotten). */
   private epoch = 0;
@@ -185,12 +187,12 @@ export class LogFollower {
 
   /** Reads from the log until it has nothing more, then hands over to live folding. */
   private async catchUp(): Promise<void> {
-    while (this.catchingUp && !this.stopped && !this.paused) {
+    while (this.catchingUp && !this.stopped && !this.stopping && !this.paused) {
       this.overflowed = false;
       const isolating = this.pendingLast < this.isolateUntil;
       const want = isolating ? 1 : READ_CHUNK;
       const batch = await this.o.log.read(this.pendingLast, want);
-      if (this.stopped || this.paused) return;
+      if (this.stopped || this.stopping || this.paused) return;
       if (batch.length > 0 && !this.fold(batch)) return;
       const drained = batch.length < want && !isolating;
       if ((isolating || drained || this.pendingCount >= this.maxPending) && !(await this.writeRound())) return;
@@ -297,11 +299,16 @@ export class LogFollower {
     }, 1000).unref?.();
   }
 
-  /** Writes what is folded, then stops following. */
+  /**
+   * Writes what is folded, then stops following. A catch-up in progress stops at its next step
+   * rather than reading on to the end of the log (after a long outage that could take minutes, past
+   * any shutdown grace period); what it has not read yet is read at the next start.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.cancelFlush();
     await this.running;
-    if (!this.catchingUp && !this.paused) await this.writeRound();
+    if (!this.paused) await this.writeRound();
     this.stopped = true;
     this.unsubscribe?.();
   }

@@ -128,4 +128,22 @@ describe('LogFollower: every committed event applied exactly once, in order', ()
     expect(sink.seen).toEqual(Array.from({ length: 40 }, (_, i) => i + 61));
     expect(sink.seenB).toEqual(Array.from({ length: 60 }, (_, i) => i + 41));
   });
+
+  it('stops a catch-up at its next step, and the next start goes on from there exactly once', async () => {
+    const { db, log } = setup();
+    log.appendSync(drafts(60_000));
+    const first = recordingSink();
+    const f = new LogFollower({ db, log, logger: silentLogger, sink: first });
+    f.start();
+    await new Promise((r) => setImmediate(r));
+    await f.stop();
+    expect(f.watermark).toBeGreaterThan(0); // what it had read is written
+    expect(f.watermark).toBeLessThan(60_000);
+    const second = recordingSink();
+    const g = new LogFollower({ db, log, logger: silentLogger, sink: second });
+    g.start();
+    await until(() => g.watermark === 60_000, 30_000);
+    await g.stop();
+    expect([...first.seen, ...second.seen]).toEqual(Array.from({ length: 60_000 }, (_, i) => i + 1));
+  });
 });

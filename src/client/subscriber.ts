@@ -1,6 +1,7 @@
 /**
  * A live stream subscription over WebSocket that survives disconnects: it reconnects with
- * full-jitter backoff (longer after 1012/1013, at once after 4008 "slow consumer"), resumes with
+ * full-jitter backoff (longer after 1012/1013, at once after 4008 "slow consumer", never after
+ * 4001/4003: the key was removed or lost access, so retrying with it cannot succeed), resumes with
  * `since=<seq>` and drops the events it already delivered, so the handler sees each event once.
  *
  * Within a tier seq only grows, but tiers are flushed at different times (critical at once,
@@ -45,6 +46,8 @@ interface Settings extends SubscribeOptions {
 
 const TRY_AGAIN_LATER = new Set([1012, 1013]);
 const SLOW_CONSUMER = 4008;
+/** The server closed the stream because its key was removed (4001) or no longer covers it (4003). */
+const ACCESS_ENDED = new Set([4001, 4003]);
 
 export function subscribe(s: Settings, filter: StreamFilter, onFrame: (frame: StreamFrame) => void): Subscription {
   const Ctor = s.WebSocket ?? (globalThis as { WebSocket?: WebSocketLike }).WebSocket;
@@ -122,6 +125,11 @@ export function subscribe(s: Settings, filter: StreamFilter, onFrame: (frame: St
       if (ws !== sock) return;
       ws = undefined;
       if (stopped) return;
+      if (ACCESS_ENDED.has(ev.code)) {
+        stopped = true;
+        s.onState?.('closed', { attempt, code: ev.code, reason: ev.reason });
+        return;
+      }
       lostAt = Date.now();
       let delay = fullJitter(attempt++, base, cap);
       if (TRY_AGAIN_LATER.has(ev.code)) delay = Math.max(delay, 1000 + fullJitter(attempt, 1000, cap));

@@ -72,4 +72,19 @@ describe('subscribe: close codes and resume points', () => {
     sub.close();
     await client.close();
   });
+
+  it("stops for good when the server ends the key's access (4001, 4003), and says why", async () => {
+    for (const code of [4001, 4003]) {
+      const srv = await scriptedStream([(ws) => setTimeout(() => ws.close(code, 'the API key of this stream was removed'), 20)]);
+      const client = createClient({ url: srv.url, WebSocket: WebSocket as never });
+      const states: { state: string; code?: number }[] = [];
+      client.subscribe({}, () => {}, { reconnectBaseMs: 10, onState: (state, info) => states.push({ state, code: info.code }) });
+      for (let i = 0; i < 100 && !states.some((x) => x.state === 'closed'); i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(srv.urls).toHaveLength(1);
+      expect(states.at(-1)).toEqual({ state: 'closed', code });
+      await client.close();
+      await srv.close();
+    }
+  });
 });

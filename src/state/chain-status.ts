@@ -16,15 +16,34 @@ const DONE = new Set(['completed', 'complete', 'finished', 'done', 'succeeded', 
 const FAIL = new Set(['failed', 'aborted', 'cancelled', 'canceled']);
 const FAIL_STATUS = new Set(['failed', 'failure', 'error', 'aborted']);
 
-export function terminalStatus(type: string, d: Data): ChainStatus | undefined {
+/** What the type alone says (cached: a stream has few distinct types, and every event asks). */
+interface TypeFacts {
+  status: ChainStatus | undefined;
+  agentScope: boolean;
+}
+const typeFacts = new Map<string, TypeFacts>();
+
+function factsOf(type: string): TypeFacts {
+  let f = typeFacts.get(type);
+  if (f) return f;
   const dot = type.indexOf('.');
   const scope = dot === -1 ? type : type.slice(0, dot);
   const last = type.slice(type.lastIndexOf('.') + 1);
+  let status: ChainStatus | undefined;
   if (SCOPES.has(scope) && dot !== -1) {
-    if (DONE.has(last)) return 'completed';
-    if (FAIL.has(last)) return 'failed';
+    if (DONE.has(last)) status = 'completed';
+    else if (FAIL.has(last)) status = 'failed';
   }
-  if (scope === 'agent' && d) {
+  f = { status, agentScope: scope === 'agent' };
+  if (typeFacts.size >= 10_000) typeFacts.clear();
+  typeFacts.set(type, f);
+  return f;
+}
+
+export function terminalStatus(type: string, d: Data): ChainStatus | undefined {
+  const f = factsOf(type);
+  if (f.status !== undefined) return f.status;
+  if (f.agentScope && d) {
     const s = typeof d.status === 'string' ? d.status.toLowerCase() : undefined;
     if (s !== undefined && FAIL_STATUS.has(s)) return 'failed';
     if (s !== undefined && DONE.has(s)) return 'completed';

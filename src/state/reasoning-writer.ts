@@ -12,6 +12,8 @@ import { ChainStore } from './chain-store.js';
 import type { HandoffIndex } from './handoff-index.js';
 import { hourOf } from './time.js';
 
+const HANDED_FROM_CAP = 200_000;
+
 export const CHAIN_HOURLY_SUMS = ['chains', 'completed', 'failed', 'steps', 'conf_sum', 'conf_n', 'handoffs_out', 'handoffs_in', 'errors'] as const;
 
 /** Adds one step to a chain_hourly row (CHAIN_HOURLY_SUMS order). */
@@ -27,7 +29,12 @@ function addStep(r: number[], conf: number | undefined, error: number): void {
 export class ReasoningWriter {
   private readonly chains = new Map<string, ChainAgg>();
   private readonly agents = new Map<string, AgentAgg>();
-  /** Who handed work to (chain, agent): from this batch's handoffs, else read once from the store. */
+  /**
+   * Who handed work to (chain, agent): from the handoffs folded here, else read once from the store.
+   * Kept across writes (this writer is the only one that sets handed_from, so an entry stays true)
+   * and dropped on reset or past HANDED_FROM_CAP entries: re-reading it for every cost event of every
+   * write was a sixth of the fold's time.
+   */
   private readonly handedFrom = new Map<string, string | null>();
   readonly hourly: Rollup;
   private readonly handoffs: Rollup;
@@ -166,7 +173,7 @@ export class ReasoningWriter {
     this.store.flushChains(this.chains.values(), this.hourly);
     this.agents.clear();
     this.chains.clear();
-    this.handedFrom.clear();
+    if (this.handedFrom.size > HANDED_FROM_CAP) this.handedFrom.clear();
     this.hourly.flush();
     this.handoffs.flush((k, s) => this.index.stage(k[0] as string, k[1] as number, k[2] as string, k[3] as string, s[0], s[1], s[2]));
   }

@@ -26,18 +26,12 @@ function usageJson(s: UsageSums) {
 
 const byCost = (a: { cost_usd: number; calls: number }, b: { cost_usd: number; calls: number }) => b.cost_usd - a.cost_usd || b.calls - a.calls;
 
-export interface CostDashboard {
+/** The window's totals are the usage sums, with the cost as `total_usd`. */
+export interface CostDashboard extends Omit<UsageSums, 'cost_usd'> {
   window: string;
   since: string;
   filters: Record<string, string>;
   total_usd: number;
-  calls: number;
-  unpriced_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
   cache_hit_rate: number | null;
   by_model: (ReturnType<typeof usageJson> & { model: string | null; priced: boolean })[];
   by_agent: (ReturnType<typeof usageJson> & { agent_id: string | null })[];

@@ -59,15 +59,8 @@ export class StateWriter implements StateSink {
     const [aCost, aReasoning, aLearning, aContext] = after;
     for (const e of events) {
       const s = e.seq;
-      let d: Data;
-      let parsed = false;
-      const data = (): Data => {
-        if (!parsed) {
-          d = dataFor(e);
-          parsed = true;
-        }
-        return d;
-      };
+      // Parsed once for the parts that read it (all of them, except while a part catches up).
+      const d: Data = s > aReasoning || s > aLearning || s > aContext ? dataFor(e) : undefined;
       if (s > aCost) {
         if (!this.knownProjects.has(e.project)) {
           this.knownProjects.add(e.project);
@@ -75,9 +68,9 @@ export class StateWriter implements StateSink {
         }
         this.cost.add(e);
       }
-      if (s > aReasoning) this.reasoning.add(e, data());
-      if (s > aLearning) this.learning.add(e, data());
-      if (s > aContext) this.context.add(e, data());
+      if (s > aReasoning) this.reasoning.add(e, d);
+      if (s > aLearning) this.learning.add(e, d);
+      if (s > aContext) this.context.add(e, d);
       this.markDirty(e);
     }
   }

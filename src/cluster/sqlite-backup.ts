@@ -3,6 +3,11 @@
  * compacted copy from one read transaction (WAL readers never block the writer, nor it them).
  * Works the same on bun:sqlite and better-sqlite3. The copy is written beside the target and
  * renamed into place, so a backup file is either complete or absent.
+ *
+ * The dashboard state's own file (state.db, beside the store) goes into the same backup file: its
+ * tables are copied in after the events, from a copy taken first — so the state's marks never run
+ * ahead of the events in the file, and a restored server replays whatever the state lacks. A
+ * server started on a store that holds state tables moves them into its state.db (state-file.ts).
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { OpenSqlite, SqliteDatabase } from '../runtime/types.js';
@@ -15,21 +20,24 @@ export interface BackupResult {
   ms: number;
 }
 
-export function backupSqlite(openSqlite: OpenSqlite, source: string, dest: string, overwrite = false): BackupResult {
+export function backupSqlite(openSqlite: OpenSqlite, source: string, dest: string, overwrite = false, stateSource?: string): BackupResult {
   if (!existsSync(source)) throw new Error(`no store at ${source}; pass the server's --data-dir`);
   if (existsSync(dest) && !overwrite) throw new Error(`${dest} exists; pass --force to replace it`);
   const started = Date.now();
   const tmp = `${dest}.partial-${process.pid}`;
+  const tmpState = `${tmp}-state`;
+  const withState = stateSource !== undefined && existsSync(stateSource);
   rmSync(tmp, { force: true });
-  const db = openSqlite(source);
+  rmSync(tmpState, { force: true });
   try {
-    db.exec('PRAGMA busy_timeout = 10000');
-    db.prepare('VACUUM INTO ?').run(tmp);
+    if (withState) vacuumInto(openSqlite, stateSource, tmpState);
+    vacuumInto(openSqlite, source, tmp);
+    if (withState) mergeState(openSqlite, tmp, tmpState);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw new Error(`backup of ${source} failed: ${(err as Error).message}`, { cause: err });
+    throw err;
   } finally {
-    db.close();
+    rmSync(tmpState, { force: true });
   }
   // Check the copy before it replaces anything.
   const copy = openSqlite(tmp);
@@ -44,6 +52,46 @@ export function backupSqlite(openSqlite: OpenSqlite, source: string, dest: strin
   copy.close();
   renameSync(tmp, dest);
   return { path: dest, bytes: statSync(dest).size, ...facts, ms: Date.now() - started };
+}
+
+function vacuumInto(openSqlite: OpenSqlite, source: string, into: string): void {
+  const db = openSqlite(source);
+  try {
+    db.exec('PRAGMA busy_timeout = 10000');
+    db.prepare('VACUUM INTO ?').run(into);
+  } catch (err) {
+    throw new Error(`backup of ${source} failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    db.close();
+  }
+}
+
+/** Copies every state table (with its indexes) from the state copy into the store copy. */
+function mergeState(openSqlite: OpenSqlite, store: string, state: string): void {
+  const db = openSqlite(store);
+  try {
+    db.prepare('ATTACH DATABASE ? AS s').run(state);
+    const tables = db
+      .prepare("SELECT name, sql FROM s.sqlite_master WHERE type = 'table' AND name <> 'schema_migrations' AND name NOT LIKE 'sqlite_%'")
+      .all<{ name: string; sql: string }>();
+    const indexes = db.prepare("SELECT sql FROM s.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all<{ sql: string }>;
+    const exists = db.prepare("SELECT 1 AS y FROM main.sqlite_master WHERE type = 'table' AND name = ?");
+    db.transaction(() => {
+      for (const t of tables) {
+        if (exists.get(t.name)) db.exec(`DELETE FROM main."${t.name}"`);
+        else {
+          db.exec(t.sql);
+          for (const i of indexes(t.name)) db.exec(i.sql);
+        }
+        db.exec(`INSERT INTO main."${t.name}" SELECT * FROM s."${t.name}"`);
+      }
+    });
+    db.exec('DETACH DATABASE s');
+  } catch (err) {
+    throw new Error(`backup of the dashboard state (${state}) failed: ${(err as Error).message}`, { cause: err });
+  } finally {
+    db.close();
+  }
 }
 
 function inspect(db: SqliteDatabase): { events: number; schemaVersion: number } {

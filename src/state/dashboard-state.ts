@@ -1,52 +1,43 @@
 /**
- * The dashboards' state: the writer that folds events into SQLite, the follower that feeds it from
- * the log, and the queries the REST routes and live frames share.
+ * The dashboards' state: the feed that keeps it up to date with the log (on its own thread or on the
+ * event loop), and the queries the REST routes and live frames share.
  */
-import type { Config } from '../config/schema.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../core/log.js';
-import { HandoffIndex } from './handoff-index.js';
 import type { SqliteDatabase } from '../runtime/types.js';
-import type { EventLog } from '../store/event-log.js';
-import { migrate } from '../store/sqlite/migrations.js';
+import type { HandoffIndex } from './handoff-index.js';
 import { costDashboard } from './cost-query.js';
 import type { DashboardFilters } from './filters.js';
 import { learningDashboard } from './learning-query.js';
-import { LogFollower } from './log-follower.js';
-import './migrations.js';
 import { projectScope } from './query-util.js';
 import { DEFAULT_ACTIVE_MINUTES, reasoningDashboard } from './reasoning-query.js';
-import { StateWriter, type DashboardName } from './state-writer.js';
+import type { StateFeed } from './state-feed.js';
+import type { DashboardName } from './state-writer.js';
 import { hourOf } from './time.js';
 
 export const LIVE_WINDOW_MS = 24 * 3_600_000;
 
 export interface DashboardStateOptions {
+  /** A connection that sees the state's tables (the store's, with state.db attached). */
   db: SqliteDatabase;
-  log: EventLog;
-  logger: Logger;
-  retention: Config['retention'];
-  clock: Clock;
+  feed: StateFeed;
+  handoffs: HandoffIndex;
+  /** The log's last seq, for the lag. */
+  lastSeq: () => number;
 }
 
 export class DashboardState {
   readonly db: SqliteDatabase;
-  readonly writer: StateWriter;
-  readonly follower: LogFollower;
+  readonly feed: StateFeed;
   readonly handoffs: HandoffIndex;
 
-  constructor(o: DashboardStateOptions) {
+  constructor(private readonly o: DashboardStateOptions) {
     this.db = o.db;
-    // The store migrates at open; this covers a database opened before this module was loaded.
-    migrate(o.db);
-    this.handoffs = new HandoffIndex(() => o.clock.now());
-    this.handoffs.load(o.db);
-    this.writer = new StateWriter(o.db, o.retention, this.handoffs);
-    this.follower = new LogFollower({ db: o.db, log: o.log, logger: o.logger, sink: this.writer });
+    this.feed = o.feed;
+    this.handoffs = o.handoffs;
   }
 
+  /** Events committed but not yet in every part of the state. */
   lag(): number {
-    return this.follower.lag();
+    return Math.max(0, this.o.lastSeq() - this.feed.watermark);
   }
 
   projects(readProjects: readonly string[] | undefined): string[] {

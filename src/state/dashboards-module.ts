@@ -1,43 +1,74 @@
 /**
- * The dashboards module: keeps reasoning, cost and learning state in SQLite as events commit,
- * serves /v1/dashboards/*, pushes live dashboard frames, and applies per-tier retention to its
- * state. Its retention floor is the state watermark, so the store never sweeps an event the
- * state has not applied yet (a restart replays them).
+ * The dashboards module: keeps reasoning, cost and learning state in SQLite as events commit (on a
+ * thread of its own, in its own file state.db), serves /v1/dashboards/*, pushes live dashboard
+ * frames, and applies per-tier retention to its state. Its retention floor is the state watermark,
+ * so the store never sweeps an event the state has not applied yet (a restart replays them).
  */
+import { join } from 'node:path';
 import type { Module } from '../app-context.js';
-import type { ModuleEnv } from '../server/modules.js';
+import { systemClock } from '../core/clock.js';
+import { workerEntry } from '../runtime/worker-entry.js';
+import type { ModuleEnv, ModuleFactory } from '../server/modules.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { DashboardState } from './dashboard-state.js';
+import { HandoffIndex } from './handoff-index.js';
 import { LivePublisher } from './live-publisher.js';
-import { StateRetention } from './state-retention.js';
+import { InProcessFeed, type StateFeed } from './state-feed.js';
+import { attachStateFile, STATE_FILE } from './state-file.js';
+import { ThreadFeed } from './thread/thread-feed.js';
 
 /** The module, with its parts reachable for operations and tests. */
 export interface DashboardsModule extends Module {
   state: DashboardState;
   live: LivePublisher;
-  retention: StateRetention;
+  retention: Pick<StateFeed, 'sweepOnce'>;
 }
 
-export function dashboardsModule({ ctx, db }: ModuleEnv): DashboardsModule {
-  const state = new DashboardState({ db, log: ctx.log, logger: ctx.logger, retention: ctx.config.retention, clock: ctx.clock });
-  const live = new LivePublisher({ state, hub: ctx.hub, clock: ctx.clock, logger: ctx.logger });
-  const retention = new StateRetention(db, ctx.clock, ctx.logger, Math.max(...Object.values(ctx.config.retention)));
-  const f = state.follower;
-  ctx.metrics.gauge('auren_dashboard_state_lag_events', 'Committed events not yet applied to the dashboard state', () => f.lag());
-  ctx.metrics.counter('auren_dashboard_state_applied_events_total', 'Events applied to the dashboard state', () => f.applied);
-  ctx.metrics.counter('auren_dashboard_state_failures_total', 'Failed dashboard state transactions (retried from the log)', () => f.failures);
+export interface DashboardsTuning {
+  /** The state thread's entry module (default: the runtime's state-worker, see runtime/worker-entry.ts). */
+  stateEntry?: URL;
+  /** false: write the state on the event loop. */
+  stateThread?: boolean;
+}
+
+export function createDashboardsModule(tuning: DashboardsTuning = {}): ModuleFactory {
+  return (env) => dashboardsModuleWith(env, tuning);
+}
+
+export const dashboardsModule: ModuleFactory = createDashboardsModule();
+
+function dashboardsModuleWith({ ctx, runtime, db }: ModuleEnv, tuning: DashboardsTuning): DashboardsModule {
+  const { config, clock, logger, log } = ctx;
+  const statePath = join(config.dataDir, STATE_FILE);
+  attachStateFile(db, runtime.openSqlite, statePath);
+  const handoffs = new HandoffIndex(() => clock.now());
+  handoffs.load(db);
+  // The thread follows the store's SQLite log with the system clock: cluster mode (the log is
+  // JetStream) and an injected clock keep the state on the event loop.
+  const threaded = tuning.stateThread !== false && !config.cluster && clock === systemClock;
+  const feed: StateFeed = threaded
+    ? new ThreadFeed({
+        entry: tuning.stateEntry ?? workerEntry(runtime.name, 'state-worker'), statePath, storePath: join(config.dataDir, 'auren.db'),
+        db, log, logger, clock, retention: config.retention, handoffs,
+      })
+    : new InProcessFeed({ db, log, logger, clock, retention: config.retention, handoffs });
+  const state = new DashboardState({ db, feed, handoffs, lastSeq: () => log.lastSeq() });
+  const live = new LivePublisher({ state, hub: ctx.hub, clock, logger });
+  ctx.metrics.gauge('auren_dashboard_state_lag_events', 'Committed events not yet applied to the dashboard state', () => state.lag());
+  ctx.metrics.counter('auren_dashboard_state_applied_events_total', 'Events applied to the dashboard state', () => feed.applied);
+  ctx.metrics.counter('auren_dashboard_state_failures_total', 'Failed dashboard state transactions (retried from the log)', () => feed.failures);
+  ctx.metrics.gauge('auren_dashboard_state_thread', 'The dashboard state is written on its own thread (1) or on the event loop (0)', () => (feed.where === 'thread' ? 1 : 0));
   ctx.metrics.counter('auren_dashboard_frames_total', 'Dashboard frames published to stream clients', () => live.published);
-  f.start();
+  feed.start();
   return {
     name: 'dashboards',
     state,
     live,
-    retention,
+    retention: feed,
     routes: (app) => dashboardRoutes(app, ctx, state),
-    retentionFloor: () => f.watermark,
+    retentionFloor: () => feed.watermark,
     async run(signal) {
-      await Promise.all([live.run(signal), retention.run(signal)]);
-      await f.stop();
+      await Promise.all([live.run(signal), feed.run(signal)]);
     },
   };
 }

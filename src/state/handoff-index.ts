@@ -22,10 +22,23 @@ export interface PairSums {
 
 type Hours = Map<number, [number, number, number]>;
 
-export class HandoffIndex {
+/** One staged delta: project, hour, from agent, to agent, handoffs, calls, cost. */
+export type HandoffDelta = [string, number, string, string, number, number, number];
+
+/**
+ * Where the state writer stages handoff deltas: the index itself when the state is written on the
+ * event loop, a relay to the event loop's index when it is written on its own thread.
+ */
+export interface HandoffSink {
+  stage(project: string, hour: number, from: string, to: string, handoffs: number, calls: number, cost: number): void;
+  commit(): void;
+  discard(): void;
+}
+
+export class HandoffIndex implements HandoffSink {
   private readonly byProject = new Map<string, Map<string, { from: string; to: string; hours: Hours }>>();
   private overflowed = false;
-  private pending: [string, number, string, string, number, number, number][] = [];
+  private pending: HandoffDelta[] = [];
 
   constructor(private readonly now: () => number) {}
 
@@ -49,6 +62,11 @@ export class HandoffIndex {
   commit(): void {
     for (const d of this.pending) this.add(...d);
     this.pending = [];
+  }
+
+  /** Deltas another thread committed. */
+  apply(deltas: readonly HandoffDelta[]): void {
+    for (const d of deltas) this.add(...d);
   }
 
   discard(): void {

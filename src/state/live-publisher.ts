@@ -34,7 +34,7 @@ export class LivePublisher {
   tick(): void {
     const { state, hub, clock } = this.o;
     const watched = hub.watchedDashboards();
-    const dirty = state.writer.dirty;
+    const dirty = state.feed.dirty;
     const now = clock.now();
     const refresh = this.o.refreshMs ?? 5000;
     for (const name of NAMES) {

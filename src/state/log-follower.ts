@@ -37,9 +37,19 @@ export interface StateSink {
   reset(): void;
 }
 
+/** What the follower needs of the log: committed batches as they come, and reads of what it missed. */
+export type FollowedLog = Pick<EventLog, 'onAppend' | 'read' | 'lastSeq'>;
+
+/** Each part's committed mark; parts without one start from the old single watermark. */
+export function readMarks(db: SqliteDatabase, parts: readonly string[]): number[] {
+  const base = db.prepare('SELECT seq FROM state_watermark WHERE id = 1').get<{ seq: number }>()?.seq ?? 0;
+  const read = db.prepare('SELECT seq FROM state_marks WHERE part = ?');
+  return parts.map((part) => read.get<{ seq: number }>(part)?.seq ?? base);
+}
+
 export interface FollowerOptions {
   db: SqliteDatabase;
-  log: EventLog;
+  log: FollowedLog;
   logger: Logger;
   sink: StateSink;
   /** Most events folded before a write is forced (bounds memory and the transaction's size). */
@@ -89,9 +99,7 @@ export class LogFollower {
     this.maxPending = o.chunk ?? 50_000;
     this.maxQueued = o.maxQueued ?? 50_000;
     this.intervalMs = o.intervalMs ?? FLUSH_INTERVAL_MS;
-    const base = o.db.prepare('SELECT seq FROM state_watermark WHERE id = 1').get<{ seq: number }>()?.seq ?? 0;
-    const read = o.db.prepare('SELECT seq FROM state_marks WHERE part = ?');
-    this.marks = o.sink.parts.map((part) => read.get<{ seq: number }>(part)?.seq ?? base);
+    this.marks = readMarks(o.db, o.sink.parts);
     this.watermark = Math.min(...this.marks);
     this.pendingLast = this.watermark;
     this.saveMark = o.db.prepare('INSERT INTO state_marks (part, seq) VALUES (?, ?) ON CONFLICT (part) DO UPDATE SET seq = excluded.seq');

@@ -3,7 +3,18 @@
  * dashboard query is one primary-key range scan over (project, hour …); detail tables (chains,
  * steps, hypotheses, readings) carry keep_until for per-tier retention.
  */
-import { registerMigration } from '../store/sqlite/migrations.js';
+import { stateMigrations, storeMigrations, type Migration } from '../store/sqlite/migrations.js';
+
+/**
+ * Versions 10–14 go to both files: the state's own (state.db) and the store's, because stores from
+ * before state.db had the state's tables and are brought up to version 14 before those tables move
+ * out (state-file.ts). Later state migrations go to state.db only.
+ */
+function registerMigration(m: Migration): void {
+  if (m.version > 14) throw new Error('state migrations after 14 belong to stateMigrations only');
+  storeMigrations.register(m);
+  stateMigrations.register(m);
+}
 
 const USAGE = `calls INTEGER NOT NULL, unpriced_calls INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
   output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,

@@ -9,7 +9,7 @@ import { isErrorEvent, terminalStatus } from './chain-status.js';
 import { isCostEvent, str, type Data } from './event-facts.js';
 import { Rollup } from './rollup.js';
 import { ChainStore } from './chain-store.js';
-import type { HandoffIndex } from './handoff-index.js';
+import type { HandoffSink } from './handoff-index.js';
 import { hourOf } from './time.js';
 
 const HANDED_FROM_CAP = 200_000;
@@ -42,7 +42,7 @@ export class ReasoningWriter {
   private readonly readHandedFrom: SqlStatement;
   private readonly store: ChainStore;
 
-  constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>, private readonly index: HandoffIndex) {
+  constructor(db: SqliteDatabase, private readonly retention: Record<Tier, number>, private readonly index: HandoffSink) {
     this.store = new ChainStore(db);
     this.hourly = new Rollup(db, 'chain_hourly', ['project', 'hour', 'agent_id'], CHAIN_HOURLY_SUMS);
     this.handoffs = new Rollup(db, 'handoff_hourly', ['project', 'hour', 'from_agent', 'to_agent'], ['handoffs', 'calls', 'cost_usd']);

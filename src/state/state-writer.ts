@@ -9,7 +9,7 @@ import { ContextWriter } from './context-writer.js';
 import { CostWriter } from './cost-writer.js';
 import { dataFor, isCostEvent, type Data } from './event-facts.js';
 import { LearningWriter } from './learning-writer.js';
-import type { HandoffIndex } from './handoff-index.js';
+import type { HandoffSink } from './handoff-index.js';
 import type { StateSink } from './log-follower.js';
 import { ReasoningWriter } from './reasoning-writer.js';
 
@@ -43,7 +43,7 @@ export class StateWriter implements StateSink {
   private readonly newProjects: string[] = [];
   private readonly addProject: SqlStatement;
 
-  constructor(db: SqliteDatabase, retention: Record<Tier, number>, private readonly index: HandoffIndex) {
+  constructor(db: SqliteDatabase, retention: Record<Tier, number>, private readonly index: HandoffSink) {
     this.addProject = db.prepare('INSERT OR IGNORE INTO state_projects (project) VALUES (?)');
     this.cost = new CostWriter(db);
     this.reasoning = new ReasoningWriter(db, retention, index);

@@ -1,5 +1,5 @@
 /** `auren backup` on a live server (the compiled binary, bun:sqlite) and a restore from the copy. */
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupSqlite } from '../../src/cluster/sqlite-backup.js';
@@ -8,6 +8,8 @@ import { runAuren, spawnAuren, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { postEvents } from '../helpers/ws-client.js';
 import { ingestLoop, replayAll } from './cluster-helpers.js';
+import { checkScenario, scenarioBatches } from '../state/scenario.js';
+import { getter, postAll, settled } from '../state/helpers.js';
 
 const running: Spawned[] = [];
 afterAll(async () => {
@@ -47,6 +49,32 @@ describe('auren backup', () => {
     for (const id of ackedBefore) expect(ids.has(id)).toBe(true);
     // The restored server takes new events with seqs after the copied ones.
     expect((await postEvents(restored.url, { type: 'agent.step' })).status).toBe(202);
+  });
+
+  it('carries the dashboard state (state.db) in the same file: the restored server answers without replaying', async () => {
+    const dataDir = tempDir('auren-backup-state-');
+    const server = await serve(dataDir);
+    await postAll(server.url, scenarioBatches(Date.now()));
+    await settled(server.url);
+    const out = join(tempDir('auren-backup-state-out-'), 'b.db');
+    const r = await runAuren('bun-binary', ['backup', '--data-dir', dataDir, out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    await server.stop();
+
+    // Restored beside a state.db that holds something else: the backup's state replaces it.
+    const restoreDir = tempDir('auren-restore-state-');
+    const other = await serve(restoreDir);
+    expect((await postEvents(other.url, { type: 'llm.call', model: 'gpt-4o', usage: { input_tokens: 1_000_000 } })).status).toBe(202);
+    await settled(other.url);
+    await other.stop();
+    for (const f of ['auren.db-wal', 'auren.db-shm']) rmSync(join(restoreDir, f), { force: true });
+    cpSync(out, join(restoreDir, 'auren.db'));
+    const restored = await serve(restoreDir);
+    await settled(restored.url);
+    await checkScenario(getter(restored.url));
+    const metrics = await (await fetch(`${restored.url}/metrics`)).text();
+    expect(metrics).toMatch(/^auren_dashboard_state_applied_events_total 0$/m);
   });
 
   it('names the problem when there is no store or the command is misused', async () => {

@@ -16,12 +16,12 @@ describe('dashboard state survives restarts and retention', () => {
     const b = await startTestServer({ config: { dataDir } });
     await settled(b.url);
     await checkScenario(getter(b.url));
-    const applied = dashboardsOf(b).state.follower.applied;
+    const applied = dashboardsOf(b).state.feed.applied;
     await b.stop();
     // A third start has nothing left to replay, and answers the same.
     const c = await startTestServer({ config: { dataDir } });
     await settled(c.url);
-    expect(dashboardsOf(c).state.follower.applied).toBe(0);
+    expect(dashboardsOf(c).state.feed.applied).toBe(0);
     await checkScenario(getter(c.url));
     await c.stop();
     expect(applied).toBe(scenarioBatches(0).flat().length);

@@ -35,9 +35,9 @@ describe('live dashboard frames', () => {
 
     // Quiet: nothing changes, so nothing is sent (the reasoning view is re-rendered, but equal).
     const count = frames().length;
-    const applied = dashboardsOf(s).state.follower.applied;
+    const applied = dashboardsOf(s).state.feed.applied;
     await wait(3000);
-    expect(dashboardsOf(s).state.follower.applied, 'no event arrived meanwhile').toBe(applied);
+    expect(dashboardsOf(s).state.feed.applied, 'no event arrived meanwhile').toBe(applied);
     expect(frames().length).toBe(count);
     expect(c.frames.filter((f) => f.type === 'events')).toEqual([]);
     c.close();
@@ -54,7 +54,7 @@ describe('live dashboard frames', () => {
     await postEvents(s.url, [{ type: 'llm.call', model: 'gpt-4o', usage: { input_tokens: 5 } }]);
     await wait(2500);
     // Nothing but that one event arrived (no storm or other server events that would touch learning).
-    expect(s.ctx.log.lastSeq()).toBe(dashboardsOf(s).state.follower.watermark);
+    expect(s.ctx.log.lastSeq()).toBe(dashboardsOf(s).state.feed.watermark);
     expect(c.frames.slice(seen).filter((f) => f.type === 'dashboard')).toEqual([]);
     expect(live.published).toBe(published);
     c.close();

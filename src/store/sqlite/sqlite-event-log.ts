@@ -58,6 +58,26 @@ export function rowToEvent(r: EventRow): StoredEvent {
   return e;
 }
 
+/**
+ * Events with seq > afterSeq in seq order, at most `limit`, from any connection that sees the
+ * `events` table (the log's own, or a reader thread's with the store attached).
+ */
+export function readEvents(db: SqliteDatabase, afterSeq: number, limit: number, opts: ReadOptions = {}): StoredEvent[] {
+  const where = ['seq > ?'];
+  const params: SqlValue[] = [afterSeq];
+  if (opts.projects) {
+    where.push(`project IN (${opts.projects.map(() => '?').join(',')})`);
+    params.push(...opts.projects);
+  }
+  if (opts.tiers) {
+    where.push(`tier IN (${opts.tiers.map(() => '?').join(',')})`);
+    params.push(...opts.tiers);
+  }
+  params.push(limit);
+  const rows = db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all<EventRow>(...params);
+  return rows.map(rowToEvent);
+}
+
 export interface SqliteEventLogOptions {
   db: SqliteDatabase;
   clock: Clock;
@@ -186,19 +206,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   readSync(afterSeq: number, limit: number, opts: ReadOptions = {}): StoredEvent[] {
-    const where = ['seq > ?'];
-    const params: SqlValue[] = [afterSeq];
-    if (opts.projects) {
-      where.push(`project IN (${opts.projects.map(() => '?').join(',')})`);
-      params.push(...opts.projects);
-    }
-    if (opts.tiers) {
-      where.push(`tier IN (${opts.tiers.map(() => '?').join(',')})`);
-      params.push(...opts.tiers);
-    }
-    params.push(limit);
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all<EventRow>(...params);
-    return rows.map(rowToEvent);
+    return readEvents(this.db, afterSeq, limit, opts);
   }
 
   lastSeq(): number {

@@ -14,7 +14,7 @@ import { DashboardState } from './dashboard-state.js';
 import { HandoffIndex } from './handoff-index.js';
 import { LivePublisher } from './live-publisher.js';
 import { InProcessFeed, type StateFeed } from './state-feed.js';
-import { attachStateFile, STATE_FILE } from './state-file.js';
+import { openStateFile, STATE_FILE } from './state-file.js';
 import { ThreadFeed } from './thread/thread-feed.js';
 
 /** The module, with its parts reachable for operations and tests. */
@@ -37,10 +37,12 @@ export function createDashboardsModule(tuning: DashboardsTuning = {}): ModuleFac
 
 export const dashboardsModule: ModuleFactory = createDashboardsModule();
 
-function dashboardsModuleWith({ ctx, runtime, db }: ModuleEnv, tuning: DashboardsTuning): DashboardsModule {
+function dashboardsModuleWith({ ctx, runtime }: ModuleEnv, tuning: DashboardsTuning): DashboardsModule {
   const { config, clock, logger, log } = ctx;
   const statePath = join(config.dataDir, STATE_FILE);
-  attachStateFile(db, runtime.openSqlite, statePath);
+  const storePath = join(config.dataDir, 'auren.db');
+  // The store's own connection (`env.db`) is left alone: it must never wait for the state's writes.
+  const db = openStateFile(runtime.openSqlite, statePath, storePath);
   const handoffs = new HandoffIndex(() => clock.now());
   handoffs.load(db);
   // The thread follows the store's SQLite log with the system clock: cluster mode (the log is
@@ -48,7 +50,7 @@ function dashboardsModuleWith({ ctx, runtime, db }: ModuleEnv, tuning: Dashboard
   const threaded = tuning.stateThread !== false && !config.cluster && clock === systemClock;
   const feed: StateFeed = threaded
     ? new ThreadFeed({
-        entry: tuning.stateEntry ?? workerEntry(runtime.name, 'state-worker'), statePath, storePath: join(config.dataDir, 'auren.db'),
+        entry: tuning.stateEntry ?? workerEntry(runtime.name, 'state-worker'), statePath, storePath,
         db, log, logger, clock, retention: config.retention, handoffs,
       })
     : new InProcessFeed({ db, log, logger, clock, retention: config.retention, handoffs });
@@ -68,7 +70,11 @@ function dashboardsModuleWith({ ctx, runtime, db }: ModuleEnv, tuning: Dashboard
     routes: (app) => dashboardRoutes(app, ctx, state),
     retentionFloor: () => feed.watermark,
     async run(signal) {
-      await Promise.all([live.run(signal), feed.run(signal)]);
+      try {
+        await Promise.all([live.run(signal), feed.run(signal)]);
+      } finally {
+        db.close();
+      }
     },
   };
 }

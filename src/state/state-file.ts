@@ -2,8 +2,7 @@
  * The dashboard state's own database file, DIR/state.db beside the store's auren.db. SQLite lets one
  * connection write a file at a time: with the state in the store's file, every state transaction
  * (written on its own thread) would make ingest commits wait. In its own file it has its own lock.
- * The event loop's connection attaches it as `state`; unqualified names of state tables resolve
- * there, so every query reads the same SQL as before.
+ * The state thread alone writes it; the event loop reads it through a connection of its own.
  */
 import type { OpenSqlite, SqliteDatabase } from '../runtime/types.js';
 import { stateMigrations } from '../store/sqlite/migrations.js';
@@ -25,16 +24,29 @@ export function migrateStateFile(openSqlite: OpenSqlite, path: string): void {
   }
 }
 
-/** Migrates the state file, attaches it to the store's connection as `state`, and moves old state tables into it. */
-export function attachStateFile(db: SqliteDatabase, openSqlite: OpenSqlite, path: string): void {
-  migrateStateFile(openSqlite, path);
-  db.prepare('ATTACH DATABASE ? AS state').run(path);
-  db.exec('PRAGMA state.cache_size = -32768');
-  moveStoreState(db);
+/**
+ * Opens the connection the event loop reads the state through: state.db as `main`, the store
+ * attached as `store` (views read a chain's step texts from its events). It only reads while the
+ * state thread runs. Not the other way round — the store's connection attaching state.db — because
+ * BEGIN IMMEDIATE takes the write lock of every attached file: each ingest commit would then wait
+ * for the state thread's transactions, and they for it. Moves a store's old state tables over first.
+ */
+export function openStateFile(openSqlite: OpenSqlite, statePath: string, storePath: string): SqliteDatabase {
+  migrateStateFile(openSqlite, statePath);
+  const db = openSqlite(statePath);
+  try {
+    db.exec(`${STATE_PRAGMAS}; PRAGMA cache_size = -32768`);
+    db.prepare('ATTACH DATABASE ? AS store').run(storePath);
+    moveStoreState(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
 }
 
 /** The state's tables (everything in state.db but the migrations' own bookkeeping). */
-export function stateTables(db: SqliteDatabase, schema = 'state'): string[] {
+export function stateTables(db: SqliteDatabase, schema = 'main'): string[] {
   return db
     .prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name <> 'schema_migrations' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
     .all<{ name: string }>()
@@ -49,18 +61,18 @@ export function stateTables(db: SqliteDatabase, schema = 'state'): string[] {
  */
 export function moveStoreState(db: SqliteDatabase): number {
   const inStore = new Set(
-    db.prepare("SELECT name FROM main.sqlite_master WHERE type = 'table'").all<{ name: string }>().map((r) => r.name),
+    db.prepare("SELECT name FROM store.sqlite_master WHERE type = 'table'").all<{ name: string }>().map((r) => r.name),
   );
   const tables = stateTables(db).filter((t) => inStore.has(t));
   if (tables.length === 0) return 0;
   db.transaction(() => {
     for (const t of tables) {
-      db.exec(`DELETE FROM state."${t}"`);
-      db.exec(`INSERT INTO state."${t}" SELECT * FROM main."${t}"`);
+      db.exec(`DELETE FROM main."${t}"`);
+      db.exec(`INSERT INTO main."${t}" SELECT * FROM store."${t}"`);
     }
   });
   db.transaction(() => {
-    for (const t of tables) db.exec(`DROP TABLE main."${t}"`);
+    for (const t of tables) db.exec(`DROP TABLE store."${t}"`);
   });
   return tables.length;
 }

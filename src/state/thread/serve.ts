@@ -1,6 +1,7 @@
 /**
- * The state thread's side. It has its own connection: state.db as `main` (the only connection that
- * writes it), the store attached as `store` (read only: `events` resolves there). It follows the
+ * The state thread's side. It has two connections: state.db (the only one that writes it) and the
+ * store (read only; not attached to the first, whose BEGIN IMMEDIATE would then take the store's
+ * write lock too and make ingest commits wait). It follows the
  * log by reading the events the event loop announces as committed, folds and writes them with the
  * same writer and follower as the event loop would, runs the state's retention, and reports its
  * progress. Started by src/runtime/<runtime>/state-worker.ts with its SQLite driver.
@@ -105,11 +106,12 @@ export function serveState(openSqlite: OpenSqlite): void {
   const setup = workerData as StateThreadSetup;
   const db = openSqlite(setup.statePath);
   db.exec(STATE_PRAGMAS);
-  db.prepare('ATTACH DATABASE ? AS store').run(setup.storePath);
+  const store = openSqlite(setup.storePath);
+  store.exec('PRAGMA busy_timeout = 5000; PRAGMA query_only = ON');
   const logger = portLogger(port);
   const handoffs = new HandoffRelay();
   const writer = new StateWriter(db, setup.retention, handoffs);
-  const log = new AnnouncedLog(db, setup.startSeq);
+  const log = new AnnouncedLog(store, setup.startSeq);
   // Called only once the follower below exists (by its write rounds, the ticker and stop).
   const report = () => {
     port.postMessage({
@@ -155,6 +157,7 @@ export function serveState(openSqlite: OpenSqlite): void {
           logger.error('the dashboard state thread could not write its last sums (the next start reads them from the log)', { err });
         } finally {
           db.close();
+          store.close();
           port.postMessage({ kind: 'stopped' } satisfies FromStateThread);
           port.close();
         }

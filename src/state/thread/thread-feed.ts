@@ -31,7 +31,7 @@ export interface ThreadFeedOptions {
   entry: URL;
   statePath: string;
   storePath: string;
-  /** The event loop's connection, with the state file attached (for the fallback and the first marks). */
+  /** The event loop's connection to state.db (the store attached): for the first marks and the fallback. */
   db: SqliteDatabase;
   log: EventLog;
   logger: Logger;

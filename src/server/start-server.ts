@@ -103,6 +103,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   checkpointer.start();
   metrics.gauge('auren_store_checkpoint_thread', 'WAL checkpoints run on their own thread (1) or inside commits on the event loop (0)', () => (checkpointer.offThread() ? 1 : 0));
   metrics.gauge('auren_store_wal_frames', 'Frames in the WAL at the last background checkpoint, and how many the database file has', () => ({ wal: checkpointer.walFrames, checkpointed: checkpointer.checkpointed }));
+  metrics.counter('auren_store_commits_total', 'Store transactions committed (appends that are ready together share one)', () => sqliteLog.commits);
   metrics.gauge('auren_dedup_window_ids', 'Event ids remembered for dedup', () => sqliteLog.dedupSize);
   metrics.counter('auren_dedup_evicted_early_total', 'Ids evicted before the dedup window ended (memory cap)', () => sqliteLog.dedupEvictedEarly);
 

@@ -107,9 +107,13 @@ function fail(error: string): Validated {
   return { ok: false, error };
 }
 
+/** Printable ASCII holds no control character and no surrogate: most ids pass with this one test. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function checkId(v: unknown, field: string): string | undefined {
   if (typeof v !== 'string') return `"${field}" must be a string`;
   if (v.length === 0 || v.length > MAX_ID_LENGTH) return `"${field}" must be 1 to ${MAX_ID_LENGTH} characters`;
+  if (PRINTABLE_ASCII.test(v)) return undefined;
   if (CONTROL_RE.test(v)) return `"${field}" must not contain control characters`;
   // SQLite stores text as UTF-8, where a lone surrogate cannot exist: it would come back changed
   // (and differently on Bun and Node), breaking dedup after a restart.
@@ -117,18 +121,25 @@ function checkId(v: unknown, field: string): string | undefined {
   return undefined;
 }
 
+const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const lastTs = { text: '', ms: 0 };
+
 function parseTs(v: unknown, now: number): number | string {
   let ms: number;
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) return '"ts" as a number must be whole epoch milliseconds';
     ms = v;
   } else if (typeof v === 'string') {
-    // RFC 3339 requires a date, a time and an offset; Date.parse alone accepts far looser text.
-    if (!/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v)) {
-      return '"ts" must be an RFC 3339 time such as "2026-11-26T21:58:19.123Z", or epoch milliseconds';
+    // Events of one batch often share their time: the last text parsed is remembered.
+    if (v === lastTs.text) ms = lastTs.ms;
+    else {
+      // RFC 3339 requires a date, a time and an offset; Date.parse alone accepts far looser text.
+      if (!RFC3339_RE.test(v)) return '"ts" must be an RFC 3339 time such as "2026-11-26T21:58:19.123Z", or epoch milliseconds';
+      ms = Date.parse(v);
+      if (Number.isNaN(ms)) return `"ts" "${v}" is not a real date`;
+      lastTs.text = v;
+      lastTs.ms = ms;
     }
-    ms = Date.parse(v);
-    if (Number.isNaN(ms)) return `"ts" "${v}" is not a real date`;
   } else {
     return '"ts" must be an RFC 3339 string or epoch milliseconds';
   }
@@ -163,14 +174,30 @@ function dataProblem(v: unknown, max: number): string | undefined {
   const huge = '"data" holds a number too large to represent (beyond ±1.8e308); send it as a string';
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : huge;
   if (v === null || typeof v !== 'object') return undefined;
-  const stack: [unknown, number][] = [[v, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
+  const nodes: object[] = [v];
+  const depths: number[] = [1];
+  while (nodes.length) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
     if (depth > max) return `"data" is nested deeper than ${max} levels`;
-    const children = Array.isArray(node) ? node : Object.values(node as object);
-    for (const c of children) {
-      if (c !== null && typeof c === 'object') stack.push([c, depth + 1]);
-      else if (typeof c === 'number' && !Number.isFinite(c)) return huge;
+    // Own enumerable members, without the array Object.values would make of each node.
+    const list = Array.isArray(node) ? (node as unknown[]) : undefined;
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i];
+        if (c !== null && typeof c === 'object') {
+          nodes.push(c);
+          depths.push(depth + 1);
+        } else if (typeof c === 'number' && !Number.isFinite(c)) return huge;
+      }
+      continue;
+    }
+    for (const k in node) {
+      const c = node[k];
+      if (c !== null && typeof c === 'object') {
+        nodes.push(c);
+        depths.push(depth + 1);
+      } else if (typeof c === 'number' && !Number.isFinite(c)) return huge;
     }
   }
   return undefined;

@@ -133,7 +133,7 @@ const optStr = (t: string): string | undefined => (t === '' ? undefined : t);
 export const OPTIONS: OptionSpec[] = [
   { key: 'host', flag: '--host', env: 'AUREN_HOST', def: '127.0.0.1', help: 'Address to listen on', parse: str },
   { key: 'port', flag: '--port', env: 'AUREN_PORT', def: '8080', help: 'Port to listen on; 0 picks a free port', parse: parsePort },
-  { key: 'dataDir', flag: '--data-dir', env: 'AUREN_DATA_DIR', def: './data', help: 'Folder for the SQLite store (auren.db)', parse: str },
+  { key: 'dataDir', flag: '--data-dir', env: 'AUREN_DATA_DIR', def: './data', help: 'Folder for the SQLite store (auren.db) and the dashboard state (state.db)', parse: str },
   {
     key: 'archive', flag: '--archive', env: 'AUREN_ARCHIVE',
     def: (c) => `file://${c.dataDir ?? './data'}/archive`,

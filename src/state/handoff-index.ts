@@ -49,6 +49,14 @@ export class HandoffIndex implements HandoffSink {
     for (const r of rows) this.add(r.project, r.hour, r.from_agent, r.to_agent, r.handoffs, r.calls, r.cost_usd);
   }
 
+  /** Forgets everything and reads the table again (after a writer it mirrored stopped mid-round). */
+  reload(db: SqliteDatabase): void {
+    this.byProject.clear();
+    this.overflowed = false;
+    this.pending = [];
+    this.load(db);
+  }
+
   /** Earliest hour the index answers for. */
   horizon(): number {
     return hourOf(this.now() - HANDOFF_HORIZON_MS);

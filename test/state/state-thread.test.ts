@@ -15,7 +15,7 @@ import { createDashboardsModule, dashboardsModule } from '../../src/state/dashbo
 import { spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { startTestServer } from '../helpers/server.js';
-import { getter, postAll, settled } from './helpers.js';
+import { dashboardsOf, getter, postAll, settled } from './helpers.js';
 import { checkScenario, scenarioBatches } from './scenario.js';
 
 async function metric(url: string, name: string): Promise<string | undefined> {
@@ -64,6 +64,27 @@ describe('dashboard state thread', () => {
     const s = await startTestServer({ modules });
     try {
       await postAll(s.url, scenarioBatches(Date.now()));
+      await settled(s.url);
+      await checkScenario(getter(s.url));
+      expect(await metric(s.url, 'auren_dashboard_state_thread')).toBe('0');
+    } finally {
+      await s.stop();
+    }
+    expect(s.errors).toEqual([]);
+  });
+
+  it('hands over to the event loop when the thread dies mid-run: every event counted exactly once', async () => {
+    const s = await startTestServer();
+    try {
+      const batches = scenarioBatches(Date.now());
+      const half = Math.ceil(batches.length / 2);
+      await postAll(s.url, batches.slice(0, half));
+      await settled(s.url);
+      expect(await metric(s.url, 'auren_dashboard_state_thread')).toBe('1');
+      // The thread ends as a crash would end it (the feed keeps its Worker to itself).
+      const feed = dashboardsOf(s).state.feed as unknown as { worker: { terminate(): Promise<number> } };
+      await feed.worker.terminate();
+      await postAll(s.url, batches.slice(half));
       await settled(s.url);
       await checkScenario(getter(s.url));
       expect(await metric(s.url, 'auren_dashboard_state_thread')).toBe('0');

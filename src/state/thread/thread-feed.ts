@@ -141,6 +141,8 @@ export class ThreadFeed implements StateFeed {
     this.notifyTimer = undefined;
     for (const s of this.sweeps.values()) s.reject(new Error('the dashboard state thread stopped'));
     this.sweeps.clear();
+    // The thread may have committed handoffs it did not live to report: read them from the table.
+    this.o.handoffs.reload(this.o.db);
     const f = new InProcessFeed({ db: this.o.db, log: this.o.log, logger: this.o.logger, clock: this.o.clock, retention: this.o.retention, handoffs: this.o.handoffs });
     // Changes reported but not yet published are published by the fallback's first round.
     for (const name of Object.keys(this.reported) as DashboardName[]) for (const p of this.reported[name]) f.dirty[name].add(p);

@@ -32,17 +32,18 @@ export function migrateStateFile(openSqlite: OpenSqlite, path: string): void {
  * for the state thread's transactions, and they for it. Moves a store's old state tables over first.
  */
 export function openStateFile(openSqlite: OpenSqlite, statePath: string, storePath: string): SqliteDatabase {
-  migrateStateFile(openSqlite, statePath);
-  const db = openSqlite(statePath);
+  let db: SqliteDatabase | undefined;
   try {
+    migrateStateFile(openSqlite, statePath);
+    db = openSqlite(statePath);
     db.exec(`${STATE_PRAGMAS}; PRAGMA cache_size = -32768`);
     db.prepare('ATTACH DATABASE ? AS store').run(storePath);
     moveStoreState(db);
+    return db;
   } catch (err) {
-    db.close();
-    throw err;
+    db?.close();
+    throw new Error(`cannot open the dashboard state ${statePath}: ${(err as Error).message}; it must be a writable SQLite file (moved aside, the state is rebuilt from the events still in the store; totals older than the store's retention are lost)`, { cause: err });
   }
-  return db;
 }
 
 /** The state's tables (everything in state.db but the migrations' own bookkeeping). */

@@ -3,7 +3,7 @@
  * and keep the store free of state tables; a thread that fails hands the state to the event loop
  * without losing or double-counting an event; a store from before state.db moves its state over.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -12,7 +12,7 @@ import { backupSqlite } from '../../src/cluster/sqlite-backup.js';
 import { openSqlite } from '../../src/runtime/node/sqlite.js';
 import { MODULE_FACTORIES } from '../../src/server/modules.js';
 import { createDashboardsModule, dashboardsModule } from '../../src/state/dashboards-module.js';
-import { spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
+import { runAuren, spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { startTestServer } from '../helpers/server.js';
 import { dashboardsOf, getter, postAll, settled } from './helpers.js';
@@ -57,6 +57,15 @@ describe('dashboard state thread', () => {
       expect(tables).not.toContain('state_marks');
     });
   }
+
+  it('refuses to start on a damaged state.db, naming the file and what to do', async () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'state.db'), 'this is not a database, just text that is long enough to be read as a header of one');
+    const r = await runAuren('bun-binary', ['serve', '--port', '0', '--data-dir', dataDir, '--archive', 'none']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`cannot open the dashboard state ${join(dataDir, 'state.db')}`);
+    expect(r.stderr).toMatch(/moved aside, the state is rebuilt from the events still in the store/);
+  });
 
   it('falls back to the event loop when the thread fails, and the state stays exact', async () => {
     const failing = pathToFileURL(resolve(import.meta.dirname, 'fixtures/failing-state-worker.mjs'));

@@ -12,7 +12,7 @@ import { dashboardsModule } from '../state/dashboards-module.js';
 export interface ModuleEnv {
   ctx: AppContext;
   runtime: Runtime;
-  /** The SQLite database of the single-node store (state and bookkeeping tables live there too). */
+  /** The SQLite connection of the single-node store (events and bookkeeping; the dashboard state has its own file). */
   db: SqliteDatabase;
 }
 

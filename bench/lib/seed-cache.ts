@@ -91,6 +91,7 @@ export async function stateStore(pristine: Store, events: number, build: (dir: s
 export function copyStore(from: Store, into: string): { dir: string; seconds: number } {
   mkdirSync(into, { recursive: true });
   const t0 = performance.now();
-  copyFileSync(join(from.dir, 'auren.db'), join(into, 'auren.db'));
+  // The store, and the dashboard state's own file once a server has built it.
+  for (const f of ['auren.db', 'state.db']) if (existsSync(join(from.dir, f))) copyFileSync(join(from.dir, f), join(into, f));
   return { dir: into, seconds: (performance.now() - t0) / 1000 };
 }

@@ -11,6 +11,7 @@
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { OpenSqlite, SqliteDatabase } from '../runtime/types.js';
+import { stateTables } from '../state/state-file.js';
 
 export interface BackupResult {
   path: string;
@@ -71,9 +72,8 @@ function mergeState(openSqlite: OpenSqlite, store: string, state: string): void 
   const db = openSqlite(store);
   try {
     db.prepare('ATTACH DATABASE ? AS s').run(state);
-    const tables = db
-      .prepare("SELECT name, sql FROM s.sqlite_master WHERE type = 'table' AND name <> 'schema_migrations' AND name NOT LIKE 'sqlite_%'")
-      .all<{ name: string; sql: string }>();
+    const createSql = db.prepare("SELECT sql FROM s.sqlite_master WHERE type = 'table' AND name = ?");
+    const tables = stateTables(db, 's').map((name) => ({ name, sql: createSql.get<{ sql: string }>(name)!.sql }));
     const indexes = db.prepare("SELECT sql FROM s.sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all<{ sql: string }>;
     const exists = db.prepare("SELECT 1 AS y FROM main.sqlite_master WHERE type = 'table' AND name = ?");
     db.transaction(() => {

@@ -16,7 +16,7 @@ import { hourOf } from './time.js';
 export const LIVE_WINDOW_MS = 24 * 3_600_000;
 
 export interface DashboardStateOptions {
-  /** A connection that sees the state's tables (the store's, with state.db attached). */
+  /** A connection that sees the state's tables (state.db's own, with the store attached). */
   db: SqliteDatabase;
   feed: StateFeed;
   handoffs: HandoffIndex;

@@ -27,8 +27,6 @@ export interface DashboardsModule extends Module {
 export interface DashboardsTuning {
   /** The state thread's entry module (default: the runtime's state-worker, see runtime/worker-entry.ts). */
   stateEntry?: URL;
-  /** false: write the state on the event loop. */
-  stateThread?: boolean;
 }
 
 export function createDashboardsModule(tuning: DashboardsTuning = {}): ModuleFactory {
@@ -47,7 +45,7 @@ function dashboardsModuleWith({ ctx, runtime }: ModuleEnv, tuning: DashboardsTun
   handoffs.load(db);
   // The thread follows the store's SQLite log with the system clock: cluster mode (the log is
   // JetStream) and an injected clock keep the state on the event loop.
-  const threaded = tuning.stateThread !== false && !config.cluster && clock === systemClock;
+  const threaded = !config.cluster && clock === systemClock;
   const feed: StateFeed = threaded
     ? new ThreadFeed({
         entry: tuning.stateEntry ?? workerEntry(runtime.name, 'state-worker'), statePath, storePath,

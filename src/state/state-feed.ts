@@ -48,7 +48,7 @@ export class InProcessFeed implements StateFeed {
   constructor(o: InProcessFeedOptions) {
     this.writer = new StateWriter(o.db, o.retention, o.handoffs);
     this.follower = new LogFollower({ db: o.db, log: o.log, logger: o.logger, sink: this.writer });
-    this.retention = new StateRetention(o.db, o.clock, o.logger, Math.max(...Object.values(o.retention)));
+    this.retention = new StateRetention(o.db, o.clock, o.logger, o.retention);
   }
 
   get watermark(): number {

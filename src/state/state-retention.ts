@@ -5,6 +5,7 @@
  * Deletes run in small chunks with a yield between them, so ingest never waits long.
  */
 import type { Clock } from '../core/clock.js';
+import type { Tier } from '../core/event.js';
 import type { Logger } from '../core/log.js';
 import type { SqliteDatabase, SqlStatement, SqlValue } from '../runtime/types.js';
 import { sleep } from './sleep.js';
@@ -18,7 +19,12 @@ const yieldNow = () => new Promise((r) => setImmediate(r));
 export class StateRetention {
   removed = 0;
 
-  constructor(private readonly db: SqliteDatabase, private readonly clock: Clock, private readonly logger: Logger, private readonly maxRetentionMs: number) {}
+  /** The longest per-tier retention: how long per-session cost detail is kept. */
+  private readonly maxRetentionMs: number;
+
+  constructor(private readonly db: SqliteDatabase, private readonly clock: Clock, private readonly logger: Logger, retention: Record<Tier, number>) {
+    this.maxRetentionMs = Math.max(...Object.values(retention));
+  }
 
   async sweepOnce(): Promise<number> {
     const now = this.clock.now();

@@ -20,7 +20,7 @@ import { StateRetention } from '../state-retention.js';
 import { StateWriter, type DashboardName } from '../state-writer.js';
 import { plainFields, type FromStateThread, type StateThreadSetup, type ToStateThread } from './messages.js';
 
-/** Events read per step when the event loop announces new ones (one step holds this thread ~20 ms). */
+/** Events read per step when the event loop announces new ones (bounds the batch the follower folds at once). */
 const DELIVER_CHUNK = 5000;
 /** How often progress is reported even without a write round (failures, lag). */
 const REPORT_MS = 1000;
@@ -131,7 +131,7 @@ export function serveState(openSqlite: OpenSqlite): void {
     },
   };
   const follower = new LogFollower({ db, log, logger, sink });
-  const retention = new StateRetention(db, systemClock, logger, Math.max(...Object.values(setup.retention)));
+  const retention = new StateRetention(db, systemClock, logger, setup.retention);
   const abort = new AbortController();
   const retentionRun = retention.run(abort.signal);
   const ticker = setInterval(report, REPORT_MS);

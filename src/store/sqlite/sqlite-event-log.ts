@@ -60,7 +60,7 @@ export function rowToEvent(r: EventRow): StoredEvent {
 
 /**
  * Events with seq > afterSeq in seq order, at most `limit`, from any connection that sees the
- * `events` table (the log's own, or a reader thread's with the store attached).
+ * `events` table (the log's own, or the dashboard state thread's read connection to the store).
  */
 export function readEvents(db: SqliteDatabase, afterSeq: number, limit: number, opts: ReadOptions = {}): StoredEvent[] {
   const where = ['seq > ?'];

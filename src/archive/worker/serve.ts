@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StoredEvent } from '../../core/event.js';
+import { lowerThreadPriority } from '../../runtime/thread-priority.js';
 import type { OpenSqlite, SqliteDatabase, SqlStatement } from '../../runtime/types.js';
 import { rowToEvent } from '../../store/sqlite/sqlite-event-log.js';
 import { codecOf, type ZstdCompress } from '../compression.js';
@@ -22,6 +23,8 @@ export function serveArchiveEncoder(rt: EncoderThreadRuntime): void {
   const port = parentPort;
   if (!port) throw new Error('the archive encoder runs in a worker thread');
   const setup = workerData as EncoderSetup;
+  // Encoding can wait; the event loop cannot (see thread-priority.ts).
+  lowerThreadPriority();
   const codec = codecOf(setup.codec, rt.zstdCompress);
   let db: SqliteDatabase | undefined;
   let page: SqlStatement | undefined;

@@ -10,6 +10,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { systemClock } from '../../core/clock.js';
 import type { StoredEvent } from '../../core/event.js';
 import type { Logger } from '../../core/log.js';
+import { lowerThreadPriority } from '../../runtime/thread-priority.js';
 import type { OpenSqlite, SqliteDatabase } from '../../runtime/types.js';
 import type { AppendListener } from '../../store/event-log.js';
 import { readEvents } from '../../store/sqlite/sqlite-event-log.js';
@@ -109,6 +110,7 @@ export function serveState(openSqlite: OpenSqlite): void {
   const store = openSqlite(setup.storePath);
   store.exec('PRAGMA busy_timeout = 5000; PRAGMA query_only = ON');
   const logger = portLogger(port);
+  if (!lowerThreadPriority()) logger.debug('the dashboard state thread keeps the event loop\'s CPU priority (no per-thread priority here)');
   const handoffs = new HandoffRelay();
   const writer = new StateWriter(db, setup.retention, handoffs);
   const log = new AnnouncedLog(store, setup.startSeq);

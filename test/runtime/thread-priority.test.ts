@@ -1,0 +1,62 @@
+/**
+ * The background threads (dashboard state, archive encoder) run at a lower CPU priority than the
+ * event loop, in both products: read from /proc, as the scheduler sees them (Linux only).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BACKGROUND_NICE } from '../../src/runtime/thread-priority.js';
+import { spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
+import { tempDir } from '../helpers/config.js';
+
+interface ThreadInfo {
+  tid: number;
+  name: string;
+  nice: number;
+}
+
+function threads(pid: number): ThreadInfo[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // Fields after the name (which may hold spaces): state is field 3, nice field 19.
+    const rest = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return { tid: Number(tid), name: readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(), nice: Number(rest[16]) };
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.skipIf(!existsSync('/proc/thread-self'))('background thread priority', () => {
+  const running: Spawned[] = [];
+  afterEach(async () => {
+    for (const p of running.splice(0)) await p.stop();
+  });
+
+  for (const target of TARGETS) {
+    it(`lowers the state and archive threads, not the event loop, in the ${target} product`, async () => {
+      const p = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive-flush', '1s']);
+      running.push(p);
+      const body = [1, 2, 3].map((i) => JSON.stringify({ type: 'agent.step', agent_id: `a${i}`, trace_id: 't1' })).join('\n');
+      const res = await fetch(`${p.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+      expect(res.status).toBe(202);
+      // The archive's encoder thread starts with the first file (after --archive-flush).
+      const lowered = await waitFor('two lowered threads', () => {
+        const low = threads(p.proc.pid!).filter((t) => t.nice === BACKGROUND_NICE);
+        return low.length >= 2 ? low : undefined;
+      });
+      const all = threads(p.proc.pid!);
+      expect(all.find((t) => t.tid === p.proc.pid)?.nice).toBe(0);
+      expect(lowered).toHaveLength(2);
+      expect(all.filter((t) => t.nice !== 0 && t.nice !== BACKGROUND_NICE)).toEqual([]);
+      // Bun names its worker threads after the Worker's name option (Linux truncates to 15 bytes).
+      if (target === 'bun-binary') expect(lowered.map((t) => t.name).sort()).toEqual(['auren-archive-e', 'auren-state']);
+    });
+  }
+});

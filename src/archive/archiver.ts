@@ -126,12 +126,14 @@ export class Archiver {
       this.openBytes = 0;
       return Infinity;
     }
-    if (backlog >= this.maxRows || this.openBytes >= this.maxBytes) return 0;
     if (this.oldestWaitingAt === undefined) {
-      // After a restart: the oldest waiting event tells how long it has waited.
+      // After a restart, or after a segment while more were waiting (the append that brought them
+      // came before the cursor moved): the oldest waiting event tells how long it has waited.
+      // Read before the caps are checked, or a backlog over them would show a lag of 0.
       const [first] = await this.o.log.read(this.cursor, 1);
       this.oldestWaitingAt = first?.received_at ?? this.o.clock.now();
     }
+    if (backlog >= this.maxRows || this.openBytes >= this.maxBytes) return 0;
     return Math.max(0, this.oldestWaitingAt + this.o.flushMs - this.o.clock.now());
   }
 

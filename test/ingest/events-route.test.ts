@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { startTestServer, useTestServer, type TestServer } from '../helpers/server.js';
@@ -51,6 +52,27 @@ describe('POST /v1/events', () => {
     const r = await post(s.url, body, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(r.status).toBe(413);
     expect(r.json.error).toMatch(/over the limit/);
+  });
+
+  it('refuses a body without Content-Length at the limit with 413, storing none of it', async () => {
+    const before = (await replayAll(s)).length;
+    const line = `${JSON.stringify({ type: 'big.line', data: { s: 'x'.repeat(900) } })}\n`;
+    // Chunked, so the limit can only be found while reading; on a connection of its own, since the
+    // server stops reading the body and closes it.
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(s.url + '/v1/events', { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve({ status: res.statusCode!, text }));
+      });
+      req.on('error', reject);
+      for (let sent = 0; sent < 256 * 1024; sent += line.length * 8) req.write(line.repeat(8));
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect((JSON.parse(text) as { error: string }).error).toMatch(/over the limit of 65536 bytes/);
+    expect((await replayAll(s)).length).toBe(before);
+    const after = await postEvents(s.url, { type: 'agent.step', id: 'after-413' });
+    expect(after.status).toBe(202);
   });
 
   it('answers 400 for a corrupt gzip body', async () => {

@@ -40,11 +40,11 @@ describe.each(TARGETS)('checkpoint thread (%s)', (target) => {
     expect(accepted).toBe(20_000);
   }, 120_000);
 
-  it('starts the WAL over while ingest never pauses, before the event loop would checkpoint', async () => {
+  it('starts the WAL over again and again while ingest never pauses, long before the event loop would checkpoint', async () => {
     const p = await startProduct(target);
     procs.push(p);
     const wal = () => metric(p.url, /^auren_store_wal_frames\{kind="wal"\} (\d+)$/m);
-    const until = Date.now() + 5000;
+    const until = Date.now() + 8000;
     const post = async (w: number) => {
       for (let r = 0; Date.now() < until; r++) {
         let body = '';
@@ -54,7 +54,9 @@ describe.each(TARGETS)('checkpoint thread (%s)', (target) => {
       }
     };
     // The WAL only starts over when a commit finds every frame already copied: seen here as the
-    // frame count going down while two writers keep posting.
+    // frame count going down while two writers keep posting. The event loop's own checkpoint would
+    // do it too, but only at 16,384 frames (and inside a commit); restarts from under three quarters of that
+    // are the checkpoint thread's. Without them the WAL grows ~3k frames a second here.
     const samples: number[] = [];
     const sampling = (async () => {
       while (Date.now() < until) {
@@ -63,10 +65,8 @@ describe.each(TARGETS)('checkpoint thread (%s)', (target) => {
       }
     })();
     await Promise.all([post(1), post(2), sampling]);
-    const restarts = samples.filter((n, i) => i > 0 && n < samples[i - 1]).length;
+    const early = samples.filter((n, i) => i > 0 && n < samples[i - 1] && samples[i - 1] < 12_288);
     expect(Math.max(...samples)).toBeGreaterThan(0);
-    expect(restarts).toBeGreaterThan(0);
-    // Below the event loop's own checkpoint threshold (16,384 frames), which stalls ingest.
-    expect(Math.max(...samples)).toBeLessThan(16_384);
+    expect(early.length, `WAL frames sampled every 50 ms: ${samples.join(' ')}`).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });

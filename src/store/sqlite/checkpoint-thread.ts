@@ -1,11 +1,22 @@
 /**
  * The checkpoint thread's side: its own connection to the store copies committed WAL pages back
  * into the database file (PRAGMA wal_checkpoint(PASSIVE): never blocks the writer, never waits for
- * readers) every few hundred milliseconds. Started by src/runtime/<runtime>/store-worker.ts with
- * its SQLite driver.
+ * readers) every CHECKPOINT_MS (checkpointer.ts). Started by src/runtime/<runtime>/store-worker.ts
+ * with its SQLite driver.
+ *
+ * SQLite starts the WAL over only when a commit begins with every frame already copied, so a pass
+ * must end between two commits. Most do at moderate load; when the machine is busy they keep
+ * overlapping commits and the WAL grows toward the event loop's own checkpoint (a ~100 ms stall
+ * inside a commit). Past CHASE_FRAMES a round therefore chases the writer: each further pass copies
+ * only what was committed during the one before, so it is short and likelier to end in a gap. Under
+ * the test suite's CPU contention that took the WAL's restarts from rare to several per second.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OpenSqlite } from '../../runtime/types.js';
+
+/** WAL frames (32 MiB) past which a round chases the writer with up to CHASE_PASSES more passes. */
+const CHASE_FRAMES = 8192;
+const CHASE_PASSES = 8;
 
 export interface CheckpointSetup {
   dbPath: string;
@@ -24,9 +35,19 @@ export function serveCheckpoints(openSqlite: OpenSqlite): void {
   const setup = workerData as CheckpointSetup;
   const db = openSqlite(setup.dbPath);
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  type Result = { busy: number; log: number; checkpointed: number };
   const timer = setInterval(() => {
     try {
-      const r = checkpoint.get<{ busy: number; log: number; checkpointed: number }>();
+      let r = checkpoint.get<Result>();
+      // Past CHASE_FRAMES, pass again at once: each pass copies only what was committed during the
+      // one before, so it is short, and one that ends before the next commit lets it start the WAL over.
+      for (let i = 0; r && r.log > CHASE_FRAMES && i < CHASE_PASSES; i++) {
+        const next = checkpoint.get<Result>();
+        if (!next) break;
+        const restarted = next.log < r.log;
+        r = next;
+        if (restarted) break;
+      }
       if (r) port.postMessage({ walFrames: r.log, checkpointed: r.checkpointed } satisfies CheckpointReport);
     } catch (err) {
       // The next round retries; the main connection's own auto-checkpoint bounds the WAL meanwhile.

@@ -40,7 +40,8 @@ export function serveCheckpoints(openSqlite: OpenSqlite): void {
     try {
       let r = checkpoint.get<Result>();
       // Past CHASE_FRAMES, pass again at once: each pass copies only what was committed during the
-      // one before, so it is short, and one that ends before the next commit lets it start the WAL over.
+      // one before, so it is short, and one that ends before the next commit lets that commit start
+      // the WAL over (seen here as a pass reporting fewer frames than the one before).
       for (let i = 0; r && r.log > CHASE_FRAMES && i < CHASE_PASSES; i++) {
         const next = checkpoint.get<Result>();
         if (!next) break;

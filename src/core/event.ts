@@ -38,6 +38,11 @@ export interface EventDraft {
   data_json?: string;
   /** The server made `id` (a UUIDv7 just generated): it cannot be a repeat, so it skips the dedup window. */
   idGenerated?: true;
+  /**
+   * Set by validation: `id`, `type`, the id fields and `model` hold nothing JSON escapes, so the wire
+   * form puts them between quotes as they are. Only in memory; events read back are checked instead.
+   */
+  jsonPlain?: true;
 }
 
 /** An event as stored in the log. */
@@ -49,29 +54,38 @@ export interface StoredEvent extends EventDraft {
 
 /**
  * The wire form of an event (stream frames, replays, APIs): times as RFC 3339 strings, `data` as JSON.
- * Built once per event and reused by every subscriber.
+ * Built once per event and reused by every subscriber; on the hot path of every streamed event, so
+ * the fields are spelled out (no loop over names) in one template, and texts validation found plain
+ * skip the escaping check.
  */
 export function eventToJson(e: StoredEvent): string {
-  let s = `{"seq":${e.seq},"id":${quote(e.id)},"ts":"${isoTime(e.ts)}","received_at":"${isoTime(e.received_at)}","project":${quote(e.project)},"tier":"${e.tier}","type":${quote(e.type)}`;
-  for (const f of ID_FIELDS) {
-    const v = e[f];
-    if (v !== undefined) s += `,"${f}":${quote(v)}`;
-  }
-  if (e.model !== undefined) s += `,"model":${quote(e.model)}`;
-  const u = e.usage;
-  if (u !== undefined) {
-    // Validated token counts (safe integers): their decimal text is their JSON.
-    let t = '';
-    for (const k in u) {
-      const n = u[k as UsageField];
-      if (n !== undefined) t += `${t ? ',' : ''}"${k}":${n}`;
-    }
-    s += `,"usage":{${t}}`;
-  }
-  if (e.cost_usd !== undefined) s += `,"cost_usd":${e.cost_usd === null ? 'null' : e.cost_usd}`;
-  if (e.confidence !== undefined) s += `,"confidence":${e.confidence}`;
-  if (e.data_json !== undefined) s += `,"data":${e.data_json}`;
-  return s + '}';
+  const q = e.jsonPlain === true ? inQuotes : quote;
+  return `{"seq":${e.seq},"id":${q(e.id)},"ts":"${isoTime(e.ts)}","received_at":"${isoTime(e.received_at)}","project":${quote(e.project)},"tier":"${e.tier}","type":${q(e.type)}${
+    e.agent_id !== undefined ? `,"agent_id":${q(e.agent_id)}` : ''}${
+    e.session_id !== undefined ? `,"session_id":${q(e.session_id)}` : ''}${
+    e.trace_id !== undefined ? `,"trace_id":${q(e.trace_id)}` : ''}${
+    e.span_id !== undefined ? `,"span_id":${q(e.span_id)}` : ''}${
+    e.parent_span_id !== undefined ? `,"parent_span_id":${q(e.parent_span_id)}` : ''}${
+    e.model !== undefined ? `,"model":${q(e.model)}` : ''}${
+    e.usage !== undefined ? `,"usage":${usageJson(e.usage)}` : ''}${
+    e.cost_usd !== undefined ? `,"cost_usd":${e.cost_usd === null ? 'null' : e.cost_usd}` : ''}${
+    e.confidence !== undefined ? `,"confidence":${e.confidence}` : ''}${
+    e.data_json !== undefined ? `,"data":${e.data_json}` : ''}}`;
+}
+
+/** Token counts in USAGE_FIELDS order; validated safe integers, so their decimal text is their JSON. */
+function usageJson(u: Usage): string {
+  let t = '';
+  if (u.input_tokens !== undefined) t += `,"input_tokens":${u.input_tokens}`;
+  if (u.output_tokens !== undefined) t += `,"output_tokens":${u.output_tokens}`;
+  if (u.cache_read_tokens !== undefined) t += `,"cache_read_tokens":${u.cache_read_tokens}`;
+  if (u.cache_write_tokens !== undefined) t += `,"cache_write_tokens":${u.cache_write_tokens}`;
+  if (u.reasoning_tokens !== undefined) t += `,"reasoning_tokens":${u.reasoning_tokens}`;
+  return `{${t.slice(1)}}`;
+}
+
+function inQuotes(v: string): string {
+  return `"${v}"`;
 }
 
 /** Text JSON carries between quotes unchanged: no quote, backslash, control character or surrogate. */

@@ -43,10 +43,13 @@ export function validateEvent(raw: unknown, ctx: ValidateContext): Validated {
     return fail(`"type" must be dotted lowercase (letters, digits, _ and -, at most ${MAX_TYPE_LENGTH} characters), e.g. "agent.step"`);
   }
   const draft: EventDraft = { id: '', ts: ctx.now, received_at: ctx.now, project: ctx.project, type, tier: 'operational' };
+  // A type that passed TYPE_RE and a generated id need no escaping; any checked text may clear this.
+  let plain = true;
 
   if (o.id !== undefined) {
     const bad = checkId(o.id, 'id');
     if (bad) return fail(bad);
+    if (bad === NEEDS_ESCAPING) plain = false;
     draft.id = o.id as string;
   } else {
     draft.id = uuidv7(ctx.now);
@@ -67,11 +70,13 @@ export function validateEvent(raw: unknown, ctx: ValidateContext): Validated {
     if (v === undefined || v === null) continue;
     const bad = checkId(v, f);
     if (bad) return fail(bad);
+    if (bad === NEEDS_ESCAPING) plain = false;
     draft[f] = v as string;
   }
   if (o.model !== undefined && o.model !== null) {
     const bad = checkId(o.model, 'model');
     if (bad) return fail(bad);
+    if (bad === NEEDS_ESCAPING) plain = false;
     draft.model = o.model as string;
   }
   if (o.usage !== undefined && o.usage !== null) {
@@ -100,6 +105,7 @@ export function validateEvent(raw: unknown, ctx: ValidateContext): Validated {
     draft.data_json = json;
     if (o.data !== null && typeof o.data === 'object') severity = (o.data as Record<string, unknown>).severity;
   }
+  if (plain) draft.jsonPlain = true;
   return { ok: true, draft, severity, override };
 }
 
@@ -107,18 +113,24 @@ function fail(error: string): Validated {
   return { ok: false, error };
 }
 
-/** Printable ASCII holds no control character and no surrogate: most ids pass with this one test. */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/**
+ * Printable ASCII but `"` and `\`: no control character, no surrogate, nothing JSON escapes. Most ids
+ * pass with this one test, and the stream can then put them between quotes as they are.
+ */
+const JSON_PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** checkId's answer for a valid text that JSON must escape (a quote, a backslash, non-ASCII). */
+const NEEDS_ESCAPING = '';
 
+/** undefined: valid and plain; NEEDS_ESCAPING: valid; any other text: what is wrong. */
 function checkId(v: unknown, field: string): string | undefined {
   if (typeof v !== 'string') return `"${field}" must be a string`;
   if (v.length === 0 || v.length > MAX_ID_LENGTH) return `"${field}" must be 1 to ${MAX_ID_LENGTH} characters`;
-  if (PRINTABLE_ASCII.test(v)) return undefined;
+  if (JSON_PLAIN_ASCII.test(v)) return undefined;
   if (CONTROL_RE.test(v)) return `"${field}" must not contain control characters`;
   // SQLite stores text as UTF-8, where a lone surrogate cannot exist: it would come back changed
   // (and differently on Bun and Node), breaking dedup after a restart.
   if (LONE_SURROGATE_RE.test(v)) return `"${field}" must be valid Unicode (it holds a lone surrogate such as \\ud800)`;
-  return undefined;
+  return NEEDS_ESCAPING;
 }
 
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

@@ -45,6 +45,7 @@ export async function readBody(req: Request, maxBytes: number, watch?: BodyWatch
   const cut = () => void reader.cancel().catch(() => {});
   watch?.signal.addEventListener('abort', cut);
   let finished = false;
+  let refused = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -52,17 +53,24 @@ export async function readBody(req: Request, maxBytes: number, watch?: BodyWatch
       if (done) break;
       if (!gzip) watch?.received(value.byteLength);
       total += value.byteLength;
+      refused = true;
       if (total > maxBytes) throw tooLarge(maxBytes);
       chunks.push(value);
       watch?.holding(total);
+      refused = false;
     }
     finished = true;
   } catch (err) {
     throw readError(err, gzip, watch);
   } finally {
     watch?.signal.removeEventListener('abort', cut);
-    // Refused mid-body (413, 429): stop reading the rest of it.
-    if (!finished) cut();
+    // Refused for its size (413) or for memory (429) while the client is still sending: a plain
+    // body's rest is read and dropped, so the connection can take the client's next request. Slow
+    // bodies (408), gzip (whose rest would be inflated to be dropped) and broken reads are cut.
+    if (!finished) {
+      if (refused && !gzip) drainRest(reader);
+      else cut();
+    }
   }
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
@@ -72,6 +80,32 @@ export async function readBody(req: Request, maxBytes: number, watch?: BodyWatch
     pos += c.byteLength;
   }
   return out;
+}
+
+/** How much of a refused body's rest is read and dropped, and how long it may take, before it is cut. */
+export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+export const DRAIN_MS = 10_000;
+
+/**
+ * Reads what is left of a refused body and drops it, at most DRAIN_MAX_BYTES within DRAIN_MS; past
+ * either the body is cut. Cutting at once ends the connection on Node without `Connection: close`
+ * (the request is never read to its end, so the connection is closed half a second later), and a
+ * keep-alive client that sent its next request on it sees that request fail.
+ */
+function drainRest(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  let left = DRAIN_MAX_BYTES;
+  const timer = setTimeout(() => void reader.cancel().catch(() => {}), DRAIN_MS);
+  timer.unref?.();
+  void (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+      if (left < 0) return void (await reader.cancel());
+    }
+  })()
+    .catch(() => {})
+    .finally(() => clearTimeout(timer));
 }
 
 function readError(err: unknown, gzip: boolean, watch: BodyWatch | undefined): HttpError {

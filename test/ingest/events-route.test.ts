@@ -57,8 +57,8 @@ describe('POST /v1/events', () => {
   it('refuses a body without Content-Length at the limit with 413, storing none of it', async () => {
     const before = (await replayAll(s)).length;
     const line = `${JSON.stringify({ type: 'big.line', data: { s: 'x'.repeat(900) } })}\n`;
-    // Chunked, so the limit can only be found while reading; on a connection of its own, since the
-    // server stops reading the body and closes it.
+    // Chunked, so the limit can only be found while reading (keeping the connection after such a
+    // refusal is test/hardening/refused-body-connection.test.ts).
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(s.url + '/v1/events', { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson' } }, (res) => {
         let text = '';

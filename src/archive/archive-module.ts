@@ -51,7 +51,7 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
     // In cluster mode the shared log's coordinator hands out segments; on a single node the
     // archiver follows the local log with its own bookkeeping.
     const coord = archiveCoordinatorOf(log);
-    const codec = pickCodec(runtime);
+    const codec = pickCodec(runtime, config.archiveLevel);
     /**
      * On a single node the encoder thread reads the SQLite store itself (the file start-server
      * opens), so neither reading nor encoding a segment holds the event loop.

@@ -28,8 +28,16 @@ export interface Codec extends CodecSpec {
 
 export type ZstdCompress = NonNullable<Runtime['zstdCompress']>;
 
-export function pickCodec(runtime: Pick<Runtime, 'zstdCompress'>, zstdLevel = ZSTD_LEVEL): Codec {
-  return runtime.zstdCompress ? codecOf({ name: 'ZSTD', level: zstdLevel }, runtime.zstdCompress) : codecOf({ name: 'GZIP', level: GZIP_LEVEL });
+/**
+ * zstd where the runtime has it, else gzip; `level` (`--archive-level`) overrides the codec's
+ * default. Throws when it is beyond gzip's 9 on a runtime without zstd, naming the flag.
+ */
+export function pickCodec(runtime: Pick<Runtime, 'zstdCompress'>, level?: number): Codec {
+  if (runtime.zstdCompress) return codecOf({ name: 'ZSTD', level: level ?? ZSTD_LEVEL }, runtime.zstdCompress);
+  if (level !== undefined && level > 9) {
+    throw new Error(`--archive-level ${level}: this runtime writes gzip, whose levels are 1 to 9 (zstd levels need the Bun binary)`);
+  }
+  return codecOf({ name: 'GZIP', level: level ?? GZIP_LEVEL });
 }
 
 /** The codec a spec names; throws when it asks for zstd and the runtime has none. */

@@ -18,6 +18,8 @@ export interface Config {
   archive: string;
   s3Endpoint: string | undefined;
   archiveFlushMs: number;
+  /** Compression level of archive files; undefined = the codec's own default (see archive/compression.ts). */
+  archiveLevel: number | undefined;
   archiveRetention: Partial<Record<Tier, number>>;
   apiKeys: string | undefined;
   apiKeysFile: string | undefined;
@@ -141,6 +143,11 @@ export const OPTIONS: OptionSpec[] = [
   },
   { key: 's3Endpoint', flag: '--s3-endpoint', env: 'AUREN_S3_ENDPOINT', def: undefined, help: 'S3 endpoint for MinIO, Tigris, R2 (path-style)', parse: optStr },
   { key: 'archiveFlushMs', flag: '--archive-flush', env: 'AUREN_ARCHIVE_FLUSH', def: '60s', help: 'Longest time an archive file stays open', parse: positiveDuration },
+  {
+    key: 'archiveLevel', flag: '--archive-level', env: 'AUREN_ARCHIVE_LEVEL', def: undefined,
+    help: 'Archive compression level: zstd 1-19 on the Bun binary (unset = 9), gzip 1-9 on Node (unset = 6)',
+    parse: (t) => { const n = positiveInt(t); if (n > 19) throw new Error(`"${t}" must be 1 to 19`); return n; },
+  },
   {
     key: 'archiveRetention', flag: '--archive-retention', env: 'AUREN_ARCHIVE_RETENTION', def: undefined,
     help: 'Per-tier archive expiry, e.g. critical=90d,analytical=7d (unset = keep)', parse: (t) => parseTierMap(t, positiveDuration),

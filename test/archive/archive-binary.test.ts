@@ -1,9 +1,10 @@
 /**
  * The built product (Bun binary and Node build) archiving for real: kill -9 in the middle of an
  * upload and a restart leave every event in the bucket exactly once; SIGTERM writes and uploads the
- * open file; `auren archive ls / verify / lifecycle`; bad archive config exits with a clear message.
+ * open file; `auren archive ls / verify / lifecycle`; `--archive-level`; bad archive config exits
+ * with a clear message.
  */
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKey } from '../../src/archive/key-layout.js';
@@ -62,6 +63,32 @@ describe.each(TARGETS)('archive on the %s target', (target: Target) => {
     expect(verify.stdout).toMatch(/hot store: 800 events checked, archived up to seq 800/);
     expect(verify.stdout).toMatch(/ok: every stored event is in the archive exactly once/);
     expect(verify.code).toBe(0);
+  });
+
+  it('--archive-level sets the compression level: the same events, smaller files at a higher level', async () => {
+    const [low, high] = target === 'bun-binary' ? [1, 19] : [1, 9];
+    const bytes: number[] = [];
+    // Text that compresses like agent output (words in varying order), so levels differ clearly.
+    const words = ['plan', 'search', 'invoice', 'retry', 'customer', 'because', 'result', 'cache', 'tool', 'budget', 'review', 'status'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % words.length;
+    const events = mixedEvents(3000, `level-${target}`).map((e) => ({ ...e, data: { text: Array.from({ length: 40 }, () => words[next()]).join(' ') } }));
+    for (const level of [low, high]) {
+      const dataDir = tempDir(`auren-level-${level}-`);
+      const archive = join(dataDir, 'archive');
+      const server = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', dataDir, '--archive-flush', '1h', '--archive-level', String(level)]);
+      expect((await postEvents(server.url, events)).json.accepted).toBe(3000);
+      expect(await server.stop()).toBe(0);
+      expect((await archivedRows(archive)).length).toBe(3000);
+      bytes.push(files(archive).reduce((n, f) => n + statSync(join(archive, f)).size, 0));
+    }
+    expect(bytes[1]).toBeLessThan(bytes[0]);
+    if (target === 'node') {
+      // gzip stops at 9: a zstd level is refused at start, naming the flag.
+      const r = await runAuren(target, ['serve', '--port', '0', '--data-dir', tempDir('auren-level-zstd-'), '--archive-level', '12']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--archive-level 12: .*gzip, whose levels are 1 to 9/);
+    }
   });
 
   it('SIGTERM writes the open file; ls and verify report the archive and catch damage', async () => {

@@ -19,6 +19,7 @@ import { footprintSuite } from './suites/footprint.js';
 import { ingestSuite } from './suites/ingest.js';
 import { latencySuite } from './suites/latency.js';
 import { slowSuite } from './suites/slow-consumers.js';
+import { sustainSuite } from './suites/sustain.js';
 
 const SUITES: Record<RowName, Suite> = {
   ingest: ingestSuite,
@@ -28,6 +29,7 @@ const SUITES: Record<RowName, Suite> = {
   dashboards: dashboardsSuite,
   archive: archiveSuite,
   footprint: footprintSuite,
+  sustain: sustainSuite,
 };
 
 function options(): BenchOptions {

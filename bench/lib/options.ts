@@ -3,7 +3,7 @@
 export const SYSTEMS = ['auren-bun', 'ceiling', 'handwritten', 'auren-node'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export const ROWS = ['ingest', 'latency', 'fanout', 'slow', 'dashboards', 'archive', 'footprint'] as const;
+export const ROWS = ['ingest', 'latency', 'fanout', 'slow', 'dashboards', 'archive', 'footprint', 'sustain'] as const;
 export type RowName = (typeof ROWS)[number];
 
 export interface BenchOptions {
@@ -21,6 +21,9 @@ export interface BenchOptions {
   slowClients: number;
   backgroundRate: number;
   dashboardEvents: number;
+  /** Rates (events/s) the sustained-ingest row holds, each for sustainSeconds. */
+  sustainRates: number[];
+  sustainSeconds: number;
   loader: 'wrk' | 'bun' | 'auto';
   out: string;
   /** Run Auren from source under `bun --cpu-prof` instead of the binary; profiles go to this dir. */
@@ -42,6 +45,8 @@ const HELP = `npm run bench -- [flags]
   --slow-clients N        clients in the slow-consumer row, 10% of them never read (default 1000)
   --rate N                background load of the latency row in events/s (default 20000)
   --dashboard-events N    stored events for the dashboard row (default 10000000; quick 20000)
+  --sustain-rates A,B     paced rates of the sustained-ingest row, events/s (default 40000,50000; quick 2000)
+  --sustain-seconds N     how long each of them is held (default 60; quick 4)
   --loader wrk|bun|auto   HTTP load generator for the ingest row (default auto: wrk when installed)
   --out FILE              results file (default bench/results.json)
   --cpu-prof DIR          run Auren from source under bun --cpu-prof, write profiles to DIR
@@ -74,6 +79,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     slowClients: quick ? 20 : 1000,
     backgroundRate: quick ? 2000 : 20_000,
     dashboardEvents: quick ? 20_000 : 10_000_000,
+    sustainRates: quick ? [2000] : [40_000, 50_000],
+    sustainSeconds: quick ? 4 : 60,
     loader: 'auto',
     out: 'bench/results.json',
     cpuProf: undefined,
@@ -111,6 +118,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       case '--slow-clients': o.slowClients = num(a, v); i++; break;
       case '--rate': o.backgroundRate = num(a, v); i++; break;
       case '--dashboard-events': o.dashboardEvents = Math.round(num(a, v)); i++; break;
+      case '--sustain-rates': o.sustainRates = list(v ?? ''); i++; break;
+      case '--sustain-seconds': o.sustainSeconds = num(a, v); i++; break;
       case '--loader':
         if (v !== 'wrk' && v !== 'bun' && v !== 'auto') throw new Error('--loader is wrk, bun or auto');
         o.loader = v; i++; break;

@@ -46,12 +46,12 @@ describe('benchmark harness (smoke)', () => {
 
   it('runs the quick rows against the binary and the ceiling, prints the table and writes results', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'auren-bench-')), 'results.json');
-    const r = await runBench(['--quick', '--only', 'ingest,fanout,footprint', '--systems', 'auren-bun,ceiling', '--seconds', '1', '--warmup', '0', '--clients', '10', '--out', out]);
+    const r = await runBench(['--quick', '--only', 'ingest,fanout,footprint,sustain', '--systems', 'auren-bun,ceiling', '--seconds', '1', '--warmup', '0', '--clients', '10', '--out', out]);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(r.stdout).toContain('| # | Measure | System | Result | Baseline (same run) | Ratio | Target |');
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { rows: { row: number; system: string; value: number | null; status?: string }[] };
     expect(doc.rows.filter((x) => x.status === 'error')).toEqual([]);
-    for (const row of [1, 4, 8]) {
+    for (const row of [1, 4, 8, 9]) {
       const aurenRows = doc.rows.filter((x) => x.row === row && x.system === 'Auren (Bun binary)');
       expect(aurenRows.length, `row ${row}`).toBeGreaterThan(0);
       for (const x of aurenRows) expect(x.value, `row ${row}`).toBeGreaterThan(0);

@@ -26,7 +26,10 @@ function columnData(events: readonly StoredEvent[]): ColumnSource[] {
     // seq only grows and ts mostly does: delta encoding stores them in a few bits per row.
     // (received_at gains little from it: its values repeat per request, which dictionaries catch.)
     const delta = c.name === 'seq' || c.name === 'ts';
-    return { name: c.name, data: values, ...(delta ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}) };
+    // Min/max of JSON text prune nothing a reader asks for, cost the encoder a comparison per row,
+    // and would put two whole `data` values (up to --max-event-data each) in every row group's footer.
+    const noStats = c.name === 'data';
+    return { name: c.name, data: values, ...(delta ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}), ...(noStats ? { statistics: false } : {}) };
   });
 }
 

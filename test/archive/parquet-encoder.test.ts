@@ -68,6 +68,9 @@ describe('Parquet encoder (read back with DuckDB)', () => {
     );
     const byCol = Object.fromEntries(stats.map((s) => [s.col, s]));
     expect(byCol.seq).toMatchObject({ lo: '1', hi: '12000' });
+    expect(byCol.id.lo).not.toBeNull();
+    // No min/max for the JSON text: nothing prunes by it, and it would copy two payloads per group.
+    expect(byCol.data).toMatchObject({ lo: null, hi: null });
     expect(String(byCol.type.encodings)).toContain('RLE_DICTIONARY');
   });
 

@@ -41,7 +41,7 @@ describe('dashboard state survives restarts and retention', () => {
     now += 4 * 24 * 3_600_000;
     const log = s.ctx.log as SqliteEventLog;
     const floor = dashboardsOf(s).retentionFloor!();
-    for (const tier of TIERS) while (log.sweep(tier, now - s.config.retention[tier], floor) > 0);
+    for (const tier of TIERS) while (log.sweep(tier, now - s.config.retention[tier], floor).more);
     expect(log.count()).toBe(0);
     expect(await dashboardsOf(s).retention.sweepOnce()).toBeGreaterThan(0);
 

@@ -61,4 +61,74 @@ describe('retention sweeper', () => {
     const again = new SqliteEventLog({ db, clock, dedupWindowMs: 600_000 });
     expect(again.lastSeq()).toBe(20_000);
   });
+
+  it('sweeps a tier past younger events of other tiers, and each tier stops at its own first young event', async () => {
+    const { log, clock, add } = setup();
+    for (let i = 0; i < 3; i++) {
+      add('analytical', 4);
+      add('critical', 1);
+    }
+    clock.advance(7 * H);
+    add('analytical', 2);
+    const sweeper = new RetentionSweeper({ log, clock, logger: silentLogger, retention: { critical: 72 * H, operational: 24 * H, analytical: 6 * H }, floor: () => log.lastSeq() });
+    expect(await sweeper.sweepOnce()).toBe(12);
+    const left = await log.read(0, 1000);
+    expect(left.map((e) => e.tier)).toEqual(['critical', 'critical', 'critical', 'analytical', 'analytical']);
+  });
+
+  it('never drops an event early when the clock was set back: later events wait for the earlier one', async () => {
+    const { log, clock, add } = setup();
+    add('analytical', 1); // received at T
+    clock.advance(-2 * H);
+    add('analytical', 1); // received at T − 2 h, after the one above
+    clock.advance(2 * H + 7 * H); // T + 7 h: the second is 9 h old, the first 7 h
+    const sweeper = new RetentionSweeper({ log, clock, logger: silentLogger, retention: { critical: H, operational: H, analytical: 8 * H }, floor: () => log.lastSeq() });
+    expect(await sweeper.sweepOnce()).toBe(0);
+    expect(log.count()).toBe(2);
+    clock.advance(2 * H);
+    expect(await sweeper.sweepOnce()).toBe(2);
+  });
+
+  it('keeps each tier\'s place across a restart and sweeps what arrived since', async () => {
+    const { db, log, clock, add } = setup();
+    add('analytical', 12_000);
+    add('critical', 1);
+    clock.advance(7 * H);
+    const retention = { critical: 72 * H, operational: 24 * H, analytical: 6 * H };
+    expect(await new RetentionSweeper({ log, clock, logger: silentLogger, retention, floor: () => log.lastSeq() }).sweepOnce()).toBe(12_000);
+    add('analytical', 3);
+    clock.advance(7 * H);
+    const again = new SqliteEventLog({ db, clock, dedupWindowMs: 600_000 });
+    const through = db.prepare("SELECT value FROM meta WHERE key = 'swept_through_analytical'").get<{ value: string }>();
+    expect(Number(through?.value)).toBe(12_001);
+    expect(await new RetentionSweeper({ log: again, clock, logger: silentLogger, retention, floor: () => again.lastSeq() }).sweepOnce()).toBe(3);
+    expect((await again.read(0, 10)).map((e) => e.tier)).toEqual(['critical']);
+  });
+
+  it('keeps no index on the events table for retention (an older file loses its index)', () => {
+    const { db } = setup();
+    const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all<{ name: string }>().map((r) => r.name);
+    expect(indexes()).toEqual([]);
+    db.exec('CREATE INDEX events_tier_received ON events (tier, received_at)');
+    db.exec('DELETE FROM schema_migrations WHERE version = 2');
+    new SqliteEventLog({ db, clock: { now: () => Date.now() }, dedupWindowMs: 600_000 });
+    expect(indexes()).toEqual([]);
+  });
 });
+
+describe('dedup window after a restart', () => {
+  it('holds the ids received within the window, newest first up to its cap, and none older', () => {
+    const { db, clock, add } = setup();
+    add('operational', 5); // r0..r4, will be 20 min old
+    clock.advance(20 * 60_000);
+    add('critical', 5); // r5..r9, fresh
+    const draft = (id: string): EventDraft => ({ id, ts: clock.now(), received_at: clock.now(), project: 'p', type: 't.x', tier: 'operational' });
+    const reopened = new SqliteEventLog({ db, clock, dedupWindowMs: 600_000 });
+    const r = reopened.appendSync(['r3', 'r5', 'r9', 'new'].map(draft));
+    expect(r.duplicates).toEqual([1, 2]);
+    const capped = new SqliteEventLog({ db, clock, dedupWindowMs: 600_000, dedupMaxEntries: 2 });
+    expect(capped.dedupSize).toBe(2);
+    expect(capped.appendSync(['r8', 'new'].map(draft)).duplicates).toEqual([1]);
+  });
+});
+

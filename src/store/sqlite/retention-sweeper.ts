@@ -28,9 +28,9 @@ export class RetentionSweeper {
     for (const tier of TIERS) {
       const cutoff = now - this.o.retention[tier];
       for (;;) {
-        const n = this.o.log.sweep(tier, cutoff, this.o.floor());
-        total += n;
-        if (n < 5000) break;
+        const { deleted, more } = this.o.log.sweep(tier, cutoff, this.o.floor());
+        total += deleted;
+        if (!more) break;
         await new Promise((r) => setImmediate(r));
       }
     }

@@ -9,6 +9,12 @@ import type { SqliteDatabase, SqlValue } from '../../runtime/types.js';
 import type { AppendListener, AppendResult, EventLog, ReadOptions } from '../event-log.js';
 import { migrate } from './migrations.js';
 
+/** Rows one retention sweep call looks at. */
+export const SWEEP_PAGE = 5000;
+const DEDUP_LOAD_PAGE = 10_000;
+/** How far back a wall clock may have been set without the dedup window losing ids at a restart. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
 const COLUMNS =
   'seq, id, ts, received_at, project, tier, type, agent_id, session_id, trace_id, span_id, parent_span_id, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, confidence, data';
 
@@ -117,21 +123,31 @@ export class SqliteEventLog implements EventLog {
 
   /**
    * Rebuilds the dedup window from stored events, so duplicates are caught across a restart. Only the
-   * newest ids up to the window's cap are read (newest first per tier, on the tier/received_at index):
-   * after a burst the window can span millions of rows, and reading them all cost seconds and
-   * gigabytes before the server could listen.
+   * newest ids up to the window's cap are read, newest first along seq (the primary key): after a
+   * burst the window can span millions of rows, and reading them all cost seconds and gigabytes
+   * before the server could listen. received_at follows seq (both are taken in arrival order), so
+   * the walk stops at the first row older than the window, less a slack for a wall clock set back.
    */
   private loadDedupWindow(): void {
     const since = this.clock.now() - this.dedup.windowMs;
     const cap = this.dedup.maxEntries;
-    const newest = this.db
-      .prepare('SELECT project, id, received_at FROM events WHERE tier = ? AND received_at >= ? ORDER BY received_at DESC LIMIT ?')
-      .all<{ project: string; id: string; received_at: number }>;
-    const all: { project: string; id: string; received_at: number }[] = [];
-    // A loop, not push(...rows): after a burst there are too many rows to pass as call arguments.
-    for (const tier of ['critical', 'operational', 'analytical']) for (const r of newest(tier, since, cap)) all.push(r);
-    all.sort((a, b) => a.received_at - b.received_at);
-    for (let i = Math.max(0, all.length - cap); i < all.length; i++) this.dedup.add(DedupWindow.key(all[i].project, all[i].id), all[i].received_at);
+    const page = this.db.prepare(`SELECT seq, project, id, received_at FROM events WHERE seq < ? ORDER BY seq DESC LIMIT ${DEDUP_LOAD_PAGE}`).all<{ seq: number; project: string; id: string; received_at: number }>;
+    const newest: { project: string; id: string; received_at: number }[] = [];
+    let before = this.seq + 1;
+    walk: for (;;) {
+      const rows = page(before);
+      for (const r of rows) {
+        if (r.received_at < since - CLOCK_SLACK_MS) break walk;
+        if (r.received_at < since) continue;
+        newest.push(r);
+        if (newest.length >= cap) break walk;
+      }
+      if (rows.length < DEDUP_LOAD_PAGE) break;
+      before = rows[rows.length - 1].seq;
+    }
+    // The window evicts in insertion order, so the oldest go in first.
+    newest.sort((a, b) => a.received_at - b.received_at);
+    for (const r of newest) this.dedup.add(DedupWindow.key(r.project, r.id), r.received_at);
   }
 
   get dedupSize(): number {
@@ -279,15 +295,33 @@ export class SqliteEventLog implements EventLog {
   }
 
   /**
-   * Deletes up to `chunk` events of `tier` received before `cutoff` and with seq ≤ `maxSeq` (the archiver's
-   * watermark: nothing unarchived is ever swept). Returns how many were deleted; call again while it is
-   * `chunk`, yielding between calls, so ingest never waits long.
+   * Deletes events of `tier` received before `cutoff`, oldest first and never past `maxSeq` (the
+   * archiver's watermark: nothing unarchived is ever swept), looking at most SWEEP_PAGE rows. Call
+   * again while `more` says so, yielding between calls, so ingest never waits long.
+   *
+   * There is no index on (tier, received_at): keeping one up to date cost ingest more than a tenth
+   * of its event-loop time. Instead each tier keeps a cursor (in `meta`, so a restart does not walk
+   * the table again): every event of the tier up to it is gone. A sweep walks seq from the cursor
+   * and stops at the tier's first event still inside its retention; received_at follows seq, and
+   * when a clock set back breaks that, the sweep only keeps events longer, never drops one early.
    */
-  sweep(tier: Tier, cutoff: number, maxSeq: number, chunk = 5000): number {
+  sweep(tier: Tier, cutoff: number, maxSeq: number): { deleted: number; more: boolean } {
     this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_high', ?)").run(String(this.seq));
-    return this.db
-      .prepare('DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE tier = ? AND received_at < ? AND seq <= ? ORDER BY received_at LIMIT ?)')
-      .run(tier, cutoff, maxSeq, chunk).changes;
+    const key = `swept_through_${tier}`;
+    const after = Number(this.db.prepare('SELECT value FROM meta WHERE key = ?').get<{ value: string }>(key)?.value ?? 0);
+    if (after >= maxSeq) return { deleted: 0, more: false };
+    const rows = this.db
+      .prepare(`SELECT seq, tier, received_at FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${SWEEP_PAGE}`)
+      .all<{ seq: number; tier: Tier; received_at: number }>(after, maxSeq);
+    const young = rows.find((r) => r.tier === tier && r.received_at >= cutoff);
+    const through = young ? young.seq - 1 : rows.length === SWEEP_PAGE ? rows[rows.length - 1].seq : maxSeq;
+    if (through <= after) return { deleted: 0, more: false };
+    let deleted = 0;
+    this.db.transaction(() => {
+      deleted = this.db.prepare('DELETE FROM events WHERE seq > ? AND seq <= ? AND tier = ?').run(after, through, tier).changes;
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, String(through));
+    });
+    return { deleted, more: young === undefined && through < maxSeq };
   }
 
   count(): number {

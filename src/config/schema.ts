@@ -49,6 +49,7 @@ export interface Config {
   prices: string | undefined;
   drainTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  eventLoopNice: number;
   stormWindow: StormWindows;
   stormVolatile: string[];
 }
@@ -198,6 +199,15 @@ export const OPTIONS: OptionSpec[] = [
   {
     key: 'drainTimeoutMs', flag: '--drain-timeout', env: 'AUREN_DRAIN_TIMEOUT', def: '10s', parse: positiveDuration,
     help: 'On SIGTERM, connections still open after this (slow uploads, streams) are cut; keep it under your orchestrator\'s grace period',
+  },
+  {
+    key: 'eventLoopNice', flag: '--event-loop-nice', env: 'AUREN_EVENT_LOOP_NICE', def: '-10',
+    help: 'CPU priority (nice, -20 to 0) the event loop asks for; needs CAP_SYS_NICE or a nice limit (ulimit -e) of 20 minus it, else it stays at 0; 0 = leave it',
+    parse: (t) => {
+      const n = Number(t);
+      if (!Number.isInteger(n) || n < -20 || n > 0) throw new Error(`"${t}" must be a whole number from -20 to 0`);
+      return n;
+    },
   },
   {
     key: 'logLevel', flag: '--log-level', env: 'AUREN_LOG_LEVEL', def: 'info', help: 'debug, info, warn or error',

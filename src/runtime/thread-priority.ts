@@ -19,6 +19,20 @@ export const BACKGROUND_NICE = 10;
 
 /** Lowers the calling thread's CPU priority; false where the OS or the platform does not allow it. */
 export function lowerThreadPriority(nice = BACKGROUND_NICE): boolean {
+  return setThreadNice(nice);
+}
+
+/**
+ * Raises the calling thread's CPU priority (a negative nice): the event loop's, so the threads that
+ * wake up beside it — the runtime's own helpers, clients on the same host — wait for it rather than
+ * it for them. Only a thread with CAP_SYS_NICE (or an RLIMIT_NICE that allows it) may; false when
+ * it may not. Threads started afterwards inherit it (the background ones then lower themselves).
+ */
+export function raiseThreadPriority(nice: number): boolean {
+  return setThreadNice(nice);
+}
+
+function setThreadNice(nice: number): boolean {
   let tid: number;
   try {
     tid = Number(readlinkSync('/proc/thread-self').split('/').pop());

@@ -19,6 +19,7 @@ import { IngestService } from '../ingest/ingest-service.js';
 import type { Runtime } from '../runtime/types.js';
 import { workerEntry } from '../runtime/worker-entry.js';
 import { Checkpointer } from '../store/sqlite/checkpointer.js';
+import { raiseThreadPriority } from '../runtime/thread-priority.js';
 import { RetentionSweeper } from '../store/sqlite/retention-sweeper.js';
 import { SqliteEventLog } from '../store/sqlite/sqlite-event-log.js';
 import { createStormControl } from '../storm/storm-control.js';
@@ -77,6 +78,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     logger.warn('auth is off (no --api-keys): fine on loopback, set keys before exposing the server');
   }
 
+  // Before any thread starts, so they inherit it (see thread-priority.ts).
+  if (config.eventLoopNice < 0) {
+    if (raiseThreadPriority(config.eventLoopNice)) logger.debug('event loop priority raised', { nice: config.eventLoopNice });
+    else {
+      const limit = 20 - config.eventLoopNice;
+      logger.info(`the event loop keeps its CPU priority: nice ${config.eventLoopNice} (--event-loop-nice) needs CAP_SYS_NICE or a nice limit of ${limit} (docker run --ulimit nice=${limit}, systemd LimitNICE=${limit}); set it to 0 to silence this`);
+    }
+  }
   let db: ReturnType<Runtime['openSqlite']>;
   try {
     mkdirSync(config.dataDir, { recursive: true });

@@ -33,9 +33,11 @@ export interface Spawned {
   kill9(): Promise<void>;
 }
 
-export async function spawnAuren(target: Target, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<Spawned> {
+/** `wrapper` runs the product through another command that execs it (e.g. setpriv), keeping its pid. */
+export async function spawnAuren(target: Target, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000, wrapper: string[] = []): Promise<Spawned> {
   const [cmd, pre] = command(target);
-  const proc = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [exe, ...argv] = [...wrapper, cmd, ...pre, ...args];
+  const proc = spawn(exe, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d) => (out += d));

@@ -11,5 +11,6 @@ export function tempDir(prefix = 'auren-test-'): string {
 
 export function testConfig(overrides: Partial<Config> = {}, argv: string[] = []): Config {
   const dataDir = overrides.dataDir ?? tempDir();
-  return { ...loadConfig(['--port', '0', '--data-dir', dataDir, '--archive', 'none', ...argv], {}), ...overrides };
+  // In-process servers share the test runner's thread: it keeps its own priority (the products raise theirs).
+  return { ...loadConfig(['--port', '0', '--data-dir', dataDir, '--archive', 'none', '--event-loop-nice', '0', ...argv], {}), ...overrides };
 }

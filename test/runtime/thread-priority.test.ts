@@ -1,12 +1,17 @@
 /**
  * The background threads (dashboard state, archive encoder) run at a lower CPU priority than the
- * event loop, in both products: read from /proc, as the scheduler sees them (Linux only).
+ * event loop, and the event loop raises its own where it may (--event-loop-nice, CAP_SYS_NICE), in
+ * both products: read from /proc, as the scheduler sees them (Linux only).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKGROUND_NICE } from '../../src/runtime/thread-priority.js';
 import { spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
+
+/** The default of --event-loop-nice. */
+const EVENT_LOOP_NICE = -10;
 
 interface ThreadInfo {
   tid: number;
@@ -33,6 +38,14 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms = 15_000)
   }
 }
 
+/** Whether this process may raise a thread's priority (CAP_SYS_NICE, bit 23 of the effective set). */
+function maySetNegativeNice(): boolean {
+  const hex = /^CapEff:\s*([0-9a-f]+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+  return (BigInt(`0x${hex}`) & (1n << 23n)) !== 0n;
+}
+
+const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0;
+
 describe.skipIf(!existsSync('/proc/thread-self'))('background thread priority', () => {
   const running: Spawned[] = [];
   afterEach(async () => {
@@ -40,7 +53,7 @@ describe.skipIf(!existsSync('/proc/thread-self'))('background thread priority', 
   });
 
   for (const target of TARGETS) {
-    it(`lowers the state and archive threads, not the event loop, in the ${target} product`, async () => {
+    it(`lowers the state and archive threads and raises the event loop, in the ${target} product`, async () => {
       const p = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive-flush', '1s']);
       running.push(p);
       const body = [1, 2, 3].map((i) => JSON.stringify({ type: 'agent.step', agent_id: `a${i}`, trace_id: 't1' })).join('\n');
@@ -52,11 +65,27 @@ describe.skipIf(!existsSync('/proc/thread-self'))('background thread priority', 
         return low.length >= 2 ? low : undefined;
       });
       const all = threads(p.proc.pid!);
-      expect(all.find((t) => t.tid === p.proc.pid)?.nice).toBe(0);
+      const loop = maySetNegativeNice() ? EVENT_LOOP_NICE : 0;
+      expect(all.find((t) => t.tid === p.proc.pid)?.nice).toBe(loop);
       expect(lowered).toHaveLength(2);
-      expect(all.filter((t) => t.nice !== 0 && t.nice !== BACKGROUND_NICE)).toEqual([]);
+      // The rest are the runtime's own threads: started before the event loop raised its priority, or after (inherited).
+      expect(all.filter((t) => t.nice !== 0 && t.nice !== loop && t.nice !== BACKGROUND_NICE)).toEqual([]);
       // Bun names its worker threads after the Worker's name option (Linux truncates to 15 bytes).
       if (target === 'bun-binary') expect(lowered.map((t) => t.name).sort()).toEqual(['auren-archive-e', 'auren-state']);
     });
   }
+
+  for (const target of TARGETS) {
+    it.skipIf(!hasSetpriv || !maySetNegativeNice())(`keeps the event loop at 0 and says why without CAP_SYS_NICE, or when told to, in the ${target} product`, async () => {
+      const denied = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none'], {}, 15_000, ['setpriv', '--bounding-set', '-sys_nice', '--inh-caps', '-sys_nice']);
+      running.push(denied);
+      expect(threads(denied.proc.pid!).find((t) => t.tid === denied.proc.pid)?.nice).toBe(0);
+      expect(denied.stdout() + denied.stderr()).toContain('needs CAP_SYS_NICE');
+      const off = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none', '--event-loop-nice', '0']);
+      running.push(off);
+      expect(threads(off.proc.pid!).find((t) => t.tid === off.proc.pid)?.nice).toBe(0);
+      expect(off.stdout() + off.stderr()).not.toContain('CAP_SYS_NICE');
+    });
+  }
 });
+

@@ -201,7 +201,7 @@ export const OPTIONS: OptionSpec[] = [
     help: 'On SIGTERM, connections still open after this (slow uploads, streams) are cut; keep it under your orchestrator\'s grace period',
   },
   {
-    key: 'eventLoopNice', flag: '--event-loop-nice', env: 'AUREN_EVENT_LOOP_NICE', def: '-10',
+    key: 'eventLoopNice', flag: '--event-loop-nice', env: 'AUREN_EVENT_LOOP_NICE', def: '-5',
     help: 'CPU priority (nice, -20 to 0) the event loop asks for; needs CAP_SYS_NICE or a nice limit (ulimit -e) of 20 minus it, else it stays at 0; 0 = leave it',
     parse: (t) => {
       const n = Number(t);

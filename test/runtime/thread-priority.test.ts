@@ -11,7 +11,7 @@ import { spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 
 /** The default of --event-loop-nice. */
-const EVENT_LOOP_NICE = -10;
+const EVENT_LOOP_NICE = -5;
 
 interface ThreadInfo {
   tid: number;

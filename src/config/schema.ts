@@ -201,8 +201,8 @@ export const OPTIONS: OptionSpec[] = [
     help: 'On SIGTERM, connections still open after this (slow uploads, streams) are cut; keep it under your orchestrator\'s grace period',
   },
   {
-    key: 'eventLoopNice', flag: '--event-loop-nice', env: 'AUREN_EVENT_LOOP_NICE', def: '-5',
-    help: 'CPU priority (nice, -20 to 0) the event loop asks for; needs CAP_SYS_NICE or a nice limit (ulimit -e) of 20 minus it, else it stays at 0; 0 = leave it',
+    key: 'eventLoopNice', flag: '--event-loop-nice', env: 'AUREN_EVENT_LOOP_NICE', def: '0',
+    help: 'CPU priority (nice, -20 to 0) the event loop asks for, e.g. -5; needs CAP_SYS_NICE or a nice limit (ulimit -e) of 20 minus it, else it stays at 0; 0 = leave it',
     parse: (t) => {
       const n = Number(t);
       if (!Number.isInteger(n) || n < -20 || n > 0) throw new Error(`"${t}" must be a whole number from -20 to 0`);

@@ -10,7 +10,7 @@ import { BACKGROUND_NICE } from '../../src/runtime/thread-priority.js';
 import { spawnAuren, TARGETS, type Spawned } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 
-/** The default of --event-loop-nice. */
+/** What the products are asked for with --event-loop-nice (off by default). */
 const EVENT_LOOP_NICE = -5;
 
 interface ThreadInfo {
@@ -54,7 +54,7 @@ describe.skipIf(!existsSync('/proc/thread-self'))('background thread priority', 
 
   for (const target of TARGETS) {
     it(`lowers the state and archive threads and raises the event loop, in the ${target} product`, async () => {
-      const p = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive-flush', '1s']);
+      const p = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive-flush', '1s', '--event-loop-nice', String(EVENT_LOOP_NICE)]);
       running.push(p);
       const body = [1, 2, 3].map((i) => JSON.stringify({ type: 'agent.step', agent_id: `a${i}`, trace_id: 't1' })).join('\n');
       const res = await fetch(`${p.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
@@ -76,12 +76,12 @@ describe.skipIf(!existsSync('/proc/thread-self'))('background thread priority', 
   }
 
   for (const target of TARGETS) {
-    it.skipIf(!hasSetpriv || !maySetNegativeNice())(`keeps the event loop at 0 and says why without CAP_SYS_NICE, or when told to, in the ${target} product`, async () => {
-      const denied = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none'], {}, 15_000, ['setpriv', '--bounding-set', '-sys_nice', '--inh-caps', '-sys_nice']);
+    it.skipIf(!hasSetpriv || !maySetNegativeNice())(`keeps the event loop at 0 and says why without CAP_SYS_NICE, and by default, in the ${target} product`, async () => {
+      const denied = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none', '--event-loop-nice', String(EVENT_LOOP_NICE)], {}, 15_000, ['setpriv', '--bounding-set', '-sys_nice', '--inh-caps', '-sys_nice']);
       running.push(denied);
       expect(threads(denied.proc.pid!).find((t) => t.tid === denied.proc.pid)?.nice).toBe(0);
       expect(denied.stdout() + denied.stderr()).toContain('needs CAP_SYS_NICE');
-      const off = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none', '--event-loop-nice', '0']);
+      const off = await spawnAuren(target, ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none']);
       running.push(off);
       expect(threads(off.proc.pid!).find((t) => t.tid === off.proc.pid)?.nice).toBe(0);
       expect(off.stdout() + off.stderr()).not.toContain('CAP_SYS_NICE');

@@ -105,6 +105,17 @@ describe('retention sweeper', () => {
     expect((await again.read(0, 10)).map((e) => e.tier)).toEqual(['critical']);
   });
 
+  it('never moves a tier\'s place past the last seq it handed out, whatever floor it is given', async () => {
+    const { db, log, clock, add } = setup();
+    add('analytical', 3);
+    clock.advance(7 * H);
+    expect(log.sweep('analytical', clock.now() - 6 * H, 1_000_000)).toEqual({ deleted: 3, more: false });
+    expect(Number(db.prepare("SELECT value FROM meta WHERE key = 'swept_through_analytical'").get<{ value: string }>()?.value)).toBe(3);
+    add('analytical', 2);
+    clock.advance(7 * H);
+    expect(log.sweep('analytical', clock.now() - 6 * H, 1_000_000).deleted).toBe(2);
+  });
+
   it('keeps no index on the events table for retention (an older file loses its index)', () => {
     const { db } = setup();
     const indexes = () => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all<{ name: string }>().map((r) => r.name);

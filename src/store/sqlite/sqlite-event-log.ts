@@ -307,6 +307,9 @@ export class SqliteEventLog implements EventLog {
    */
   sweep(tier: Tier, cutoff: number, maxSeq: number): { deleted: number; more: boolean } {
     this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq_high', ?)").run(String(this.seq));
+    // A floor from elsewhere (cluster mode's stream sequence) must not carry the cursor past seqs
+    // this table has yet to hand out: their events would never be swept.
+    maxSeq = Math.min(maxSeq, this.seq);
     const key = `swept_through_${tier}`;
     const after = Number(this.db.prepare('SELECT value FROM meta WHERE key = ?').get<{ value: string }>(key)?.value ?? 0);
     if (after >= maxSeq) return { deleted: 0, more: false };

@@ -15,6 +15,12 @@ export interface BenchOptions {
   seconds: number;
   /** Seconds of unmeasured warm-up before each measured phase. */
   warmup: number;
+  /**
+   * Rounds of the ingest row: each round measures every system once, in turn, and the row reports
+   * each system's median round. Within ten minutes one configuration measured 48k and 67k ev/s on
+   * the same machine; rounds taken in turn let a slow minute fall on every system alike.
+   */
+  rounds: number;
   fanoutClients: number[];
   /** Offered fan-out load: input events/s × clients. */
   fanoutOffered: number;
@@ -40,6 +46,7 @@ const HELP = `npm run bench -- [flags]
   --systems LIST          comma list of ${SYSTEMS.join(', ')} (default all; auren-bun always runs)
   --seconds N             length of each measured phase (default 10; quick 1.5)
   --warmup N              unmeasured warm-up before each phase (default 2; quick 0.5)
+  --rounds N              ingest row: rounds of every system in turn, median reported (default 3; quick 1)
   --clients A,B,C         fan-out client counts (default 100,1000,5000; quick 20)
   --offered N             offered fan-out load in deliveries/s (default 2000000)
   --slow-clients N        clients in the slow-consumer row, 10% of them never read (default 1000)
@@ -74,6 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     systems: [...SYSTEMS],
     seconds: quick ? 1.5 : 10,
     warmup: quick ? 0.5 : 2,
+    rounds: quick ? 1 : 3,
     fanoutClients: quick ? [20] : [100, 1000, 5000],
     fanoutOffered: quick ? 200_000 : 2_000_000,
     slowClients: quick ? 20 : 1000,
@@ -113,6 +121,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       }
       case '--seconds': o.seconds = num(a, v); i++; break;
       case '--warmup': o.warmup = Number(v); i++; break;
+      case '--rounds': o.rounds = Math.round(num(a, v)); i++; break;
       case '--clients': o.fanoutClients = list(v ?? ''); i++; break;
       case '--offered': o.fanoutOffered = num(a, v); i++; break;
       case '--slow-clients': o.slowClients = num(a, v); i++; break;

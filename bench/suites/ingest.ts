@@ -7,7 +7,7 @@ import { startClients } from '../lib/clients.js';
 import { baselineFor, UNLIMITED_CLIENT, withSystem, type SuiteContext } from '../lib/context.js';
 import { runLoad, writeBodies } from '../lib/http-load.js';
 import { cpuSecondsOf, sleep } from '../lib/procs.js';
-import { ratio, type Row } from '../lib/report.js';
+import { fmtNum, ratio, type Row } from '../lib/report.js';
 import { LABEL, type SystemId } from '../lib/systems.js';
 import { join } from 'node:path';
 
@@ -51,22 +51,37 @@ async function measure(ctx: SuiteContext, id: SystemId, mode: (typeof MODES)[num
   }, { extra: UNLIMITED_CLIENT });
 }
 
+/** The round whose `key` is the median (the lower middle for an even count): one real run, all its figures together. */
+function medianRun(runs: readonly Measured[], key: (m: Measured) => number): Measured {
+  const sorted = [...runs].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 export async function ingestSuite(ctx: SuiteContext): Promise<Row[]> {
   const rows: Row[] = [];
   const modes = ctx.opts.quick ? MODES.slice(0, 1) : MODES;
+  const rounds = Math.max(1, ctx.opts.rounds);
   for (const mode of modes) {
-    const got = new Map<SystemId, Measured>();
-    for (const id of ctx.opts.systems) {
-      ctx.log(`${mode.name}: ${LABEL[id]}`);
-      got.set(id, await measure(ctx, id, mode));
+    const runs = new Map<SystemId, Measured[]>(ctx.opts.systems.map((id) => [id, []]));
+    for (let round = 1; round <= rounds; round++) {
+      for (const id of ctx.opts.systems) {
+        ctx.log(`${mode.name}: ${LABEL[id]}${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}`);
+        runs.get(id)!.push(await measure(ctx, id, mode));
+      }
     }
+    const got = new Map([...runs].map(([id, ms]) => [id, medianRun(ms, (m) => m.rate)] as const));
+    const perCpu = new Map([...runs].map(([id, ms]) => [id, medianRun(ms, (m) => m.perCpuSecond)] as const));
+    const roundsNote = (id: SystemId) => (rounds > 1 ? `; median of ${rounds} rounds taken in turn with the other systems: ${runs.get(id)!.map((m) => fmtNum(m.rate, 'ev/s')).join(', ')}` : '');
     const note = (m: Measured) =>
       `server used ${m.cores.toFixed(2)} cores; WS client got ${(m.wsShare * 100).toFixed(1)}% of accepted events; request p99 ${(m.p99us / 1000).toFixed(1)} ms; ` +
       `${m.loader}${m.other ? `; ${m.other} non-202 answers` : ''}`;
     for (const id of ctx.opts.systems) {
       const m = got.get(id)!;
       const b = baselineFor(id, got, (g) => g.rate);
-      const row: Row = { row: 1, measure: mode.name, system: LABEL[id], value: m.rate, unit: 'ev/s', baseline: b, ratio: ratio(m.rate, b?.value), note: note(m), details: { ...m } };
+      const row: Row = {
+        row: 1, measure: mode.name, system: LABEL[id], value: m.rate, unit: 'ev/s', baseline: b, ratio: ratio(m.rate, b?.value),
+        note: note(m) + roundsNote(id), details: { ...m, rounds: runs.get(id) },
+      };
       if (id === 'auren-bun' && mode.perBody === 100) {
         row.target = '≥150k and ≥0.60× ceiling';
         row.met = m.rate >= 150_000 && (row.ratio ?? 0) >= 0.6;
@@ -75,8 +90,8 @@ export async function ingestSuite(ctx: SuiteContext): Promise<Row[]> {
     }
     // Per server CPU-second: the least noisy view on a shared machine (it ignores time lost to other work).
     for (const id of ctx.opts.systems) {
-      const m = got.get(id)!;
-      const b = baselineFor(id, got, (g) => g.perCpuSecond);
+      const m = perCpu.get(id)!;
+      const b = baselineFor(id, perCpu, (g) => g.perCpuSecond);
       rows.push({ row: 1, measure: `${mode.name}, events per server CPU-second`, system: LABEL[id], value: m.perCpuSecond, unit: 'ev/CPU-s', baseline: b, ratio: ratio(m.perCpuSecond, b?.value) });
     }
   }

@@ -46,11 +46,16 @@ describe('benchmark harness (smoke)', () => {
 
   it('runs the quick rows against the binary and the ceiling, prints the table and writes results', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'auren-bench-')), 'results.json');
-    const r = await runBench(['--quick', '--only', 'ingest,fanout,footprint,sustain', '--systems', 'auren-bun,ceiling', '--seconds', '1', '--warmup', '0', '--clients', '10', '--out', out]);
+    const r = await runBench(['--quick', '--only', 'ingest,fanout,footprint,sustain', '--systems', 'auren-bun,ceiling', '--seconds', '1', '--warmup', '0', '--rounds', '2', '--clients', '10', '--out', out]);
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(r.stdout).toContain('| # | Measure | System | Result | Baseline (same run) | Ratio | Target |');
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as { rows: { row: number; system: string; value: number | null; status?: string }[] };
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as { rows: { row: number; system: string; measure: string; value: number | null; status?: string; details?: { rounds?: { rate: number }[] } }[] };
     expect(doc.rows.filter((x) => x.status === 'error')).toEqual([]);
+    // Two rounds of the ingest row: each system's figure is one of its rounds (the lower middle of two).
+    const ingest = doc.rows.find((x) => x.row === 1 && x.system === 'Auren (Bun binary)' && x.measure === 'ingest NDJSON ×100')!;
+    const rates = ingest.details!.rounds!.map((m) => m.rate);
+    expect(rates).toHaveLength(2);
+    expect(ingest.value).toBe(Math.min(...rates));
     for (const row of [1, 4, 8, 9]) {
       const aurenRows = doc.rows.filter((x) => x.row === row && x.system === 'Auren (Bun binary)');
       expect(aurenRows.length, `row ${row}`).toBeGreaterThan(0);

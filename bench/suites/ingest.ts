@@ -51,10 +51,29 @@ async function measure(ctx: SuiteContext, id: SystemId, mode: (typeof MODES)[num
   }, { extra: UNLIMITED_CLIENT });
 }
 
-/** The round whose `key` is the median (the lower middle for an even count): one real run, all its figures together. */
-function medianRun(runs: readonly Measured[], key: (m: Measured) => number): Measured {
-  const sorted = [...runs].sort((a, b) => key(a) - key(b));
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+type Baseline = ReturnType<typeof baselineFor>;
+
+/**
+ * Each system's median round, with its baseline from that same round: by the ratio to the baseline
+ * where the system has one (rounds are pairs measured minutes apart; the ratio of two medians from
+ * different minutes would mix a fast minute of one with a slow minute of the other), else by the
+ * figure itself. One real round per row, so value, baseline and ratio agree.
+ */
+function medianRounds(systems: readonly SystemId[], runs: Map<SystemId, Measured[]>, key: (m: Measured) => number): Map<SystemId, { m: Measured; b: Baseline }> {
+  const rounds = runs.get(systems[0])!.length;
+  const out = new Map<SystemId, { m: Measured; b: Baseline }>();
+  for (const id of systems) {
+    const candidates = Array.from({ length: rounds }, (_, r) => {
+      const round = new Map(systems.map((s) => [s, runs.get(s)![r]] as const));
+      const b = baselineFor(id, round, key);
+      const m = runs.get(id)![r];
+      return { m, b, sortBy: b ? (ratio(key(m), b.value) ?? 0) : key(m) };
+    });
+    candidates.sort((x, y) => x.sortBy - y.sortBy);
+    const { m, b } = candidates[Math.floor((rounds - 1) / 2)];
+    out.set(id, { m, b });
+  }
+  return out;
 }
 
 export async function ingestSuite(ctx: SuiteContext): Promise<Row[]> {
@@ -69,15 +88,23 @@ export async function ingestSuite(ctx: SuiteContext): Promise<Row[]> {
         runs.get(id)!.push(await measure(ctx, id, mode));
       }
     }
-    const got = new Map([...runs].map(([id, ms]) => [id, medianRun(ms, (m) => m.rate)] as const));
-    const perCpu = new Map([...runs].map(([id, ms]) => [id, medianRun(ms, (m) => m.perCpuSecond)] as const));
-    const roundsNote = (id: SystemId) => (rounds > 1 ? `; median of ${rounds} rounds taken in turn with the other systems: ${runs.get(id)!.map((m) => fmtNum(m.rate, 'ev/s')).join(', ')}` : '');
+    const got = medianRounds(ctx.opts.systems, runs, (m) => m.rate);
+    const perCpu = medianRounds(ctx.opts.systems, runs, (m) => m.perCpuSecond);
+    const roundsNote = (id: SystemId) => {
+      if (rounds === 1) return '';
+      const pairs = Array.from({ length: rounds }, (_, r) => {
+        const round = new Map(ctx.opts.systems.map((s) => [s, runs.get(s)![r]] as const));
+        const b = baselineFor(id, round, (m) => m.rate);
+        const own = fmtNum(runs.get(id)![r].rate, 'ev/s');
+        return b ? `${own} (${ratio(runs.get(id)![r].rate, b.value)?.toFixed(2)}×)` : own;
+      });
+      return `; the median of ${rounds} rounds, every system in turn: ${pairs.join(', ')}`;
+    };
     const note = (m: Measured) =>
       `server used ${m.cores.toFixed(2)} cores; WS client got ${(m.wsShare * 100).toFixed(1)}% of accepted events; request p99 ${(m.p99us / 1000).toFixed(1)} ms; ` +
       `${m.loader}${m.other ? `; ${m.other} non-202 answers` : ''}`;
     for (const id of ctx.opts.systems) {
-      const m = got.get(id)!;
-      const b = baselineFor(id, got, (g) => g.rate);
+      const { m, b } = got.get(id)!;
       const row: Row = {
         row: 1, measure: mode.name, system: LABEL[id], value: m.rate, unit: 'ev/s', baseline: b, ratio: ratio(m.rate, b?.value),
         note: note(m) + roundsNote(id), details: { ...m, rounds: runs.get(id) },
@@ -90,8 +117,7 @@ export async function ingestSuite(ctx: SuiteContext): Promise<Row[]> {
     }
     // Per server CPU-second: the least noisy view on a shared machine (it ignores time lost to other work).
     for (const id of ctx.opts.systems) {
-      const m = perCpu.get(id)!;
-      const b = baselineFor(id, perCpu, (g) => g.perCpuSecond);
+      const { m, b } = perCpu.get(id)!;
       rows.push({ row: 1, measure: `${mode.name}, events per server CPU-second`, system: LABEL[id], value: m.perCpuSecond, unit: 'ev/CPU-s', baseline: b, ratio: ratio(m.perCpuSecond, b?.value) });
     }
   }

@@ -83,15 +83,40 @@ export async function readStream(d: ReaderDeps, afterSeq: number, limit: number,
 
 type ConsumerConfig = Parameters<JetStreamManager['consumers']['add']>[1];
 
-/** Creates the read consumer; retried while a NATS cluster elects a new leader (timeouts, 503). */
+/**
+ * A healthy cluster creates a read consumer in milliseconds. While it fails over — a new meta leader
+ * being elected, or the consumer placed on a server that just died — attempts time out; short
+ * attempts within a budget ride that out where three of 5 s each did not always (seen here: a read
+ * right after one server of three was killed timed out three times in a row).
+ */
+const CREATE_TIMEOUT_MS = 2000;
+const CREATE_BUDGET_MS = 20_000;
+
+/** A manager whose API requests wait CREATE_TIMEOUT_MS, one per connection. */
+const readManagers = new WeakMap<NatsConnection, Promise<JetStreamManager>>();
+
+function readManager(nc: NatsConnection): Promise<JetStreamManager> {
+  let m = readManagers.get(nc);
+  if (!m) {
+    m = nc.jetstreamManager({ timeout: CREATE_TIMEOUT_MS, checkAPI: false });
+    readManagers.set(nc, m);
+  }
+  return m;
+}
+
+/** Creates the read consumer; retried on timeouts and 503s (a failover) for up to CREATE_BUDGET_MS. */
 async function createConsumer(d: ReaderDeps, config: ConsumerConfig) {
+  const jsm = await readManager(d.nc);
+  const deadline = Date.now() + CREATE_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await d.jsm.consumers.add(d.stream, config);
+      // An attempt that timed out may still have created its consumer: inactive_threshold removes it.
+      return await jsm.consumers.add(d.stream, config);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (attempt >= 3 || !(code === 'TIMEOUT' || code === '503')) throw err;
-      await new Promise((r) => setTimeout(r, 250 * attempt));
+      const pause = Math.min(250 * attempt, 1000);
+      if (!(code === 'TIMEOUT' || code === '503') || Date.now() + pause + CREATE_TIMEOUT_MS > deadline) throw err;
+      await new Promise((r) => setTimeout(r, pause));
     }
   }
 }

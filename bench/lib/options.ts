@@ -17,8 +17,9 @@ export interface BenchOptions {
   warmup: number;
   /**
    * Rounds of the ingest row: each round measures every system once, in turn, and the row reports
-   * each system's median round. Within ten minutes one configuration measured 48k and 67k ev/s on
-   * the same machine; rounds taken in turn let a slow minute fall on every system alike.
+   * each system's median round by its ratio to the same round's baseline. Within ten minutes one
+   * configuration measured 48k and 67k ev/s on the same machine; rounds taken in turn let a slow
+   * minute fall on every system alike.
    */
   rounds: number;
   fanoutClients: number[];
@@ -46,7 +47,7 @@ const HELP = `npm run bench -- [flags]
   --systems LIST          comma list of ${SYSTEMS.join(', ')} (default all; auren-bun always runs)
   --seconds N             length of each measured phase (default 10; quick 1.5)
   --warmup N              unmeasured warm-up before each phase (default 2; quick 0.5)
-  --rounds N              ingest row: rounds of every system in turn, median reported (default 3; quick 1)
+  --rounds N              ingest row: rounds of every system in turn, median round reported (default 3; quick 1)
   --clients A,B,C         fan-out client counts (default 100,1000,5000; quick 20)
   --offered N             offered fan-out load in deliveries/s (default 2000000)
   --slow-clients N        clients in the slow-consumer row, 10% of them never read (default 1000)

@@ -42,9 +42,9 @@ export class CostWriter {
     const p = e.project;
     const agent = e.agent_id ?? '';
     const model = e.model ?? '';
-    addUsage(this.hourly.row(`${p}\u0000${hour}\u0000${agent}\u0000${model}`, p, hour, agent, model), e, cost);
+    addUsage(this.hourly.row(p, hour, agent, model), e, cost);
     const session = e.session_id;
-    if (session !== undefined) addUsage(this.sessionHourly.row(`${p}\u0000${hour}\u0000${session}\u0000${agent}\u0000${model}`, p, hour, session, agent, model), e, cost);
+    if (session !== undefined) addUsage(this.sessionHourly.row(p, hour, session, agent, model), e, cost);
   }
 
   flush(): void {

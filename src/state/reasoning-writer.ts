@@ -89,7 +89,7 @@ export class ReasoningWriter {
     if (status !== undefined && (chain.terminal === undefined || e.ts >= chain.terminal.ts)) chain.terminal = { status, ts: e.ts };
 
     chain.steps.push([e.seq, e.ts, e.type, e.span_id ?? null, e.parent_span_id ?? null]);
-    addStep(this.hourly.row(`${p}\u0000${hour}\u0000`, p, hour, ''), conf, error);
+    addStep(this.hourly.row(p, hour, ''), conf, error);
 
     if (agent !== undefined) {
       const a = this.agent(p, trace, agent, e.ts);
@@ -99,7 +99,7 @@ export class ReasoningWriter {
         a.conf_sum += conf;
         a.conf_n++;
       }
-      addStep(this.hourly.row(`${p}\u0000${hour}\u0000${agent}`, p, hour, agent), conf, error);
+      addStep(this.hourly.row(p, hour, agent), conf, error);
     }
     if (to !== undefined) {
       chain.handoffs++;

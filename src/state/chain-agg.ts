@@ -23,6 +23,8 @@ export interface ChainAgg {
   steps: StepTuple[];
   /** The last status-changing event of the batch. */
   terminal?: { status: ChainStatus; ts: number };
+  /** This batch's sums of each agent in the chain, by agent id. */
+  agents: Map<string, AgentAgg>;
 }
 
 export interface AgentAgg {
@@ -43,7 +45,7 @@ export interface AgentAgg {
 export function newChain(project: string, trace: string, ts: number, type: string): ChainAgg {
   return {
     project, trace, session: null, first_ts: ts, last_ts: ts, events: 0, conf_sum: 0, conf_n: 0, handoffs: 0, errors: 0, cost: 0,
-    last_type: type, last_agent: null, text_seq: null, keep_until: 0, steps: [],
+    last_type: type, last_agent: null, text_seq: null, keep_until: 0, steps: [], agents: new Map(),
   };
 }
 

@@ -21,9 +21,7 @@ export const serveCommand: Command = {
     }
     const logger = createLogger(config.logLevel);
     const server = await startServer({ runtime, config, logger });
-    process.stdout.write(`auren listening on ${server.url}\n`);
-    logger.info('started', { url: server.url, runtime: runtime.name, dataDir: config.dataDir, archive: config.archive });
-    return new Promise<number>((resolve) => {
+    const stopped = new Promise<number>((resolve) => {
       let signals = 0;
       const onSignal = (sig: string) => {
         if (++signals > 1) {
@@ -44,6 +42,10 @@ export const serveCommand: Command = {
       // SIGHUP re-reads --api-keys-file; streams stay up unless their key was removed or narrowed.
       process.on('SIGHUP', () => reloadKeys(server.ctx.keys, config, logger));
     });
+    // Only once the handlers are in place: a supervisor may send SIGTERM as soon as it reads the line.
+    process.stdout.write(`auren listening on ${server.url}\n`);
+    logger.info('started', { url: server.url, runtime: runtime.name, dataDir: config.dataDir, archive: config.archive });
+    return stopped;
   },
 };
 

@@ -7,7 +7,10 @@
  * src/main.bun.ts, tests) it is the TypeScript file itself.
  */
 export function workerEntry(runtime: 'bun' | 'node', name: string, moduleUrl: string = import.meta.url): URL {
-  // Bundled, this module is part of the main entry's file, so its URL is that file's.
   const fromSources = moduleUrl.endsWith('.ts');
-  return fromSources ? new URL(`./${runtime}/${name}.ts`, moduleUrl) : new URL(`./runtime/${runtime}/${name}.js`, moduleUrl);
+  if (fromSources) return new URL(`./${runtime}/${name}.ts`, moduleUrl);
+  // Bundled, this module is part of an entry's file, so its URL is that file's: the main entry at the
+  // root, or an entry under runtime/<runtime>/ (the binary's command line, see src/main.bun.ts).
+  const inRuntimeDir = new URL('.', moduleUrl).pathname.endsWith(`/runtime/${runtime}/`);
+  return new URL(`./runtime/${runtime}/${name}.js`, inRuntimeDir ? new URL('../../', moduleUrl) : moduleUrl);
 }

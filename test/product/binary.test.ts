@@ -2,7 +2,9 @@
  * The built product on real ports: the compiled Bun binary and the Node build run the same suite.
  * `npm test` builds both before running tests.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PURGE_DELAY_MS } from '../../src/runtime/bun/allocator-tuning.js';
 import { runAuren, spawnAuren, TARGETS } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { connectSse } from '../helpers/sse-client.js';
@@ -98,5 +100,22 @@ describe.each(TARGETS)('auren (%s)', (target) => {
     expect(after.seq).toBe(acked.length + 1);
     c.close();
     await b.stop();
+  });
+});
+
+describe('auren serve (bun-binary) allocator', () => {
+  const purgeDelay = (pid: number) => /(?:^|\0)MIMALLOC_PURGE_DELAY=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'latin1'))?.[1];
+
+  it.runIf(process.platform === 'linux')('starts again in the same process with the allocator tuned, and keeps a value the operator set', async () => {
+    const args = ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none'];
+    const tuned = await spawnAuren('bun-binary', args);
+    // The process the test spawned is the one serving: re-executed in place, not a child.
+    expect(purgeDelay(tuned.proc.pid!)).toBe(String(PURGE_DELAY_MS));
+    expect((await postEvents(tuned.url, [{ type: 'agent.step' }])).status).toBe(202);
+    expect(await tuned.stop()).toBe(0);
+
+    const chosen = await spawnAuren('bun-binary', args, { MIMALLOC_PURGE_DELAY: '25' });
+    expect(purgeDelay(chosen.proc.pid!)).toBe('25');
+    expect(await chosen.stop()).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
-/** Entry point of the compiled binary (bun build --compile). */
+/** Entry point of the compiled binary (bun build --compile --splitting). */
 import { tuneAllocator } from './runtime/bun/allocator-tuning.js';
-import { workerEntry } from './runtime/worker-entry.js';
 
-// Before the app's modules load: the server may start again here with its allocator tuned.
+// Before the app's modules load (separate chunks of the build): the server may start again here
+// with its allocator tuned, having loaded only these few lines.
 tuneAllocator(process.argv, process.argv[2]);
-// A URL the bundler does not follow, so the app stays in its own entry and loads only now.
-await import(workerEntry('bun', 'cli-entry').href);
+const [{ runCli }, { bunRuntime }] = await Promise.all([import('./cli/main.js'), import('./runtime/bun/server.js')]);
+await runCli(process.argv.slice(2), bunRuntime);

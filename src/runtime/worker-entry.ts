@@ -9,8 +9,8 @@
 export function workerEntry(runtime: 'bun' | 'node', name: string, moduleUrl: string = import.meta.url): URL {
   const fromSources = moduleUrl.endsWith('.ts');
   if (fromSources) return new URL(`./${runtime}/${name}.ts`, moduleUrl);
-  // Bundled, this module is part of an entry's file, so its URL is that file's: the main entry at the
-  // root, or an entry under runtime/<runtime>/ (the binary's command line, see src/main.bun.ts).
+  // Bundled, this module is part of an entry's file or of a chunk, so its URL is that file's: the
+  // main entry and the chunks of a split build at the root, a worker's entry under runtime/<runtime>/.
   const inRuntimeDir = new URL('.', moduleUrl).pathname.endsWith(`/runtime/${runtime}/`);
   return new URL(`./runtime/${runtime}/${name}.js`, inRuntimeDir ? new URL('../../', moduleUrl) : moduleUrl);
 }

@@ -12,8 +12,9 @@ describe('workerEntry', () => {
     expect(workerEntry('bun', 'store-worker', 'file:///$bunfs/root/main.bun.js').href).toBe('file:///$bunfs/root/runtime/bun/store-worker.js');
   });
 
-  it('points from an entry under runtime/<runtime>/ (the binary command line) to the same place', () => {
-    expect(workerEntry('bun', 'state-worker', 'file:///$bunfs/root/runtime/bun/cli-entry.js').href).toBe('file:///$bunfs/root/runtime/bun/state-worker.js');
+  it('points beside the main entry from a chunk of a split build, or from a worker entry under runtime/<runtime>/', () => {
+    expect(workerEntry('bun', 'state-worker', 'file:///$bunfs/root/chunk-3x8q1f2a.js').href).toBe('file:///$bunfs/root/runtime/bun/state-worker.js');
+    expect(workerEntry('bun', 'archive-worker', 'file:///$bunfs/root/runtime/bun/state-worker.js').href).toBe('file:///$bunfs/root/runtime/bun/archive-worker.js');
   });
 
   it('is not fooled by an install path that happens to hold runtime/<runtime>/', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PURGE_DELAY_MS } from '../../src/runtime/bun/allocator-tuning.js';
+import { MEMORY_SETTINGS } from '../../src/runtime/bun/memory-tuning.js';
 import { runAuren, spawnAuren, TARGETS } from '../helpers/binary.js';
 import { tempDir } from '../helpers/config.js';
 import { connectSse } from '../helpers/sse-client.js';
@@ -103,19 +103,22 @@ describe.each(TARGETS)('auren (%s)', (target) => {
   });
 });
 
-describe('auren serve (bun-binary) allocator', () => {
-  const purgeDelay = (pid: number) => /(?:^|\0)MIMALLOC_PURGE_DELAY=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'latin1'))?.[1];
+describe('auren serve (bun-binary) memory settings', () => {
+  const envOf = (pid: number) => new Map(readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-  it.runIf(process.platform === 'linux')('starts again in the same process with the allocator tuned, and keeps a value the operator set', async () => {
+  it.runIf(process.platform === 'linux')('starts again in the same process with them set, and keeps values the operator set', async () => {
     const args = ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none'];
     const tuned = await spawnAuren('bun-binary', args);
     // The process the test spawned is the one serving: re-executed in place, not a child.
-    expect(purgeDelay(tuned.proc.pid!)).toBe(String(PURGE_DELAY_MS));
+    const env = envOf(tuned.proc.pid!);
+    for (const [name, value] of Object.entries(MEMORY_SETTINGS)) expect(env.get(name)).toBe(value);
     expect((await postEvents(tuned.url, [{ type: 'agent.step' }])).status).toBe(202);
     expect(await tuned.stop()).toBe(0);
 
     const chosen = await spawnAuren('bun-binary', args, { MIMALLOC_PURGE_DELAY: '25' });
-    expect(purgeDelay(chosen.proc.pid!)).toBe('25');
+    const chosenEnv = envOf(chosen.proc.pid!);
+    expect(chosenEnv.get('MIMALLOC_PURGE_DELAY')).toBe('25');
+    expect(chosenEnv.get('BUN_JSC_useWarmUpMarkedBlocks')).toBe(MEMORY_SETTINGS.BUN_JSC_useWarmUpMarkedBlocks);
     expect(await chosen.stop()).toBe(0);
   });
 });

@@ -30,12 +30,11 @@ COPY --from=build /src/dist/auren /usr/local/bin/auren
 COPY --from=build /src/dist/auren.sha256 /usr/local/share/auren.sha256
 USER auren
 WORKDIR /data
-# MIMALLOC_PURGE_DELAY, BUN_JSC_useWarmUpMarkedBlocks: the memory settings `auren serve` would
-# otherwise re-execute itself to get (src/runtime/bun/memory-tuning.ts); set here, it starts once.
+# BUN_JSC_useWarmUpMarkedBlocks: the memory setting `auren serve` would otherwise re-execute itself
+# to get (src/runtime/bun/memory-tuning.ts); set here, it starts once.
 ENV AUREN_HOST=0.0.0.0 \
     AUREN_PORT=8080 \
     AUREN_DATA_DIR=/data \
-    MIMALLOC_PURGE_DELAY=1000 \
     BUN_JSC_useWarmUpMarkedBlocks=0
 VOLUME ["/data"]
 EXPOSE 8080

@@ -106,7 +106,7 @@ describe.each(TARGETS)('auren (%s)', (target) => {
 describe('auren serve (bun-binary) memory settings', () => {
   const envOf = (pid: number) => new Map(readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-  it.runIf(process.platform === 'linux')('starts again in the same process with them set, and keeps values the operator set', async () => {
+  it.runIf(process.platform === 'linux')('starts again in the same process with them set, and keeps a value the operator set', async () => {
     const args = ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none'];
     const tuned = await spawnAuren('bun-binary', args);
     // The process the test spawned is the one serving: re-executed in place, not a child.
@@ -115,10 +115,8 @@ describe('auren serve (bun-binary) memory settings', () => {
     expect((await postEvents(tuned.url, [{ type: 'agent.step' }])).status).toBe(202);
     expect(await tuned.stop()).toBe(0);
 
-    const chosen = await spawnAuren('bun-binary', args, { MIMALLOC_PURGE_DELAY: '25' });
-    const chosenEnv = envOf(chosen.proc.pid!);
-    expect(chosenEnv.get('MIMALLOC_PURGE_DELAY')).toBe('25');
-    expect(chosenEnv.get('BUN_JSC_useWarmUpMarkedBlocks')).toBe(MEMORY_SETTINGS.BUN_JSC_useWarmUpMarkedBlocks);
+    const chosen = await spawnAuren('bun-binary', args, { BUN_JSC_useWarmUpMarkedBlocks: '1' });
+    expect(envOf(chosen.proc.pid!).get('BUN_JSC_useWarmUpMarkedBlocks')).toBe('1');
     expect(await chosen.stop()).toBe(0);
   });
 });

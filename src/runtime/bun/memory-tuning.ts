@@ -1,27 +1,23 @@
 /**
- * Two memory settings for a long-running server, both read once as the process starts:
+ * A memory setting for a long-running server, read once as the process starts:
+ * BUN_JSC_useWarmUpMarkedBlocks=0. JavaScriptCore keeps a supply of collector blocks whose pages a
+ * helper thread (JSCWarmUp) has touched in advance, so a heap that is ramping up does not take the
+ * page faults on its own thread. Here the heaps do not ramp, they churn — the dashboard state
+ * thread's rows and strings above all — and the helper kept warming blocks at ~3 µs per ingested
+ * event while the threads it spares got no faster. At 25k ev/s paced with one stream client all
+ * threads together spent 49.0 / 47.5 µs per event with it, 42.5 / 41.2 without (bench/README,
+ * "Memory settings of the binary").
  *
- * - MIMALLOC_PURGE_DELAY=1000. Bun's allocator (mimalloc) hands a page back to the OS 10 ms after
- *   it empties. Under steady ingest the server frees and takes again tens of MiB a second — the
- *   dashboard state thread's rows and strings above all — so most of what is handed back is faulted
- *   in again moments later: madvise calls, page faults and TLB flushes on every core, paid by the
- *   event loop too. With a delay of a second a page that is reused soon stays mapped, and memory left
- *   over after a burst still goes back. (10 s saved ~0.3 µs per event more; never purging a little
- *   more again but kept every peak: the slow-consumer test then ended above its 300 MB.)
- * - BUN_JSC_useWarmUpMarkedBlocks=0. JavaScriptCore keeps a supply of collector blocks whose pages a
- *   helper thread (JSCWarmUp) has touched in advance, so a heap that is ramping up does not take the
- *   page faults on its own thread. Here the heaps do not ramp, they churn, and the helper kept
- *   warming blocks at ~3 µs per ingested event while the threads it spares got no faster.
- *
- * Measured at 25k ev/s paced with one stream client (bench/README, "Memory settings of the binary"):
- * all threads together spent ~48 µs per event with the defaults, ~41 µs with these.
+ * Measured and not set: a longer MIMALLOC_PURGE_DELAY (mimalloc hands an empty page back to the OS
+ * after 10 ms, and under load faults most of them in again). 1 s saved another ~3 µs per event but
+ * raised the peak RSS of the slow-consumer test (1,000 clients, 100 never reading) by ~19 MiB on
+ * average, to 288 MiB in a full run: over its 300 MB.
  *
  * So `auren serve` re-executes itself once (same process id, arguments and descriptors) with the
- * settings the environment leaves unset; a value already set is the operator's and is kept, and
- * with both set there is no second start.
+ * setting when the environment leaves it unset; a value already set is the operator's and is kept,
+ * and then there is no second start.
  */
 export const MEMORY_SETTINGS: Readonly<Record<string, string>> = {
-  MIMALLOC_PURGE_DELAY: '1000',
   BUN_JSC_useWarmUpMarkedBlocks: '0',
 };
 

@@ -2,7 +2,8 @@
  * Measures the dashboard state's fold in-process: reads a data dir's stored events the way the state
  * thread does (pages of 2,000), folds them with the product's StateWriter and writes the sums every
  * 15,000 events (about one 250 ms round at 60k ev/s), into a fresh state file beside nothing the
- * server uses. Prints the time per event of each step; the store is only read.
+ * server uses. Prints the time per event of each step, of the whole run and of the process's CPU on
+ * every thread (the collector's helpers included); the store is only read.
  *
  *   bun bench/seed/fold-state.ts --data-dir DIR [--events 1000000]
  *
@@ -12,6 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
 import { openSqlite } from '../../src/runtime/bun/sqlite.js';
 import { migrateStateFile, STATE_PRAGMAS } from '../../src/state/state-file.js';
 import { StateWriter } from '../../src/state/state-writer.js';
@@ -20,7 +22,6 @@ import { flag } from '../load/cli.js';
 
 const PAGE = 2000;
 const WRITE_EVERY = 15_000;
-const HOUR = 3_600_000;
 
 const storePath = join(flag('--data-dir', './data-seed'), 'auren.db');
 const limit = Number(flag('--events', '1000000'));
@@ -34,7 +35,8 @@ const store = openSqlite(storePath);
 store.exec('PRAGMA query_only = ON');
 // The handoff index lives on the event loop; here its deltas are dropped.
 const handoffs = { stage() {}, commit() {}, discard() {} };
-const writer = new StateWriter(db, { critical: 72 * HOUR, operational: 24 * HOUR, analytical: 6 * HOUR }, handoffs);
+// The server's default retention, as `auren serve` would resolve it.
+const writer = new StateWriter(db, loadConfig([], {}).retention, handoffs);
 
 const spent = { read: 0, fold: 0, write: 0 };
 function write(): void {

@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'nod
 import { basename, join, resolve } from 'node:path';
 import type { SystemName } from './options.js';
 import { startChild, rssOf, type Child } from './procs.js';
+import { MEMORY_SETTINGS } from '../../src/runtime/bun/memory-tuning.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const WORK = join(ROOT, 'bench/.work');
@@ -73,7 +74,7 @@ export function snapshot(env: SystemEnv): { bin: string; nodeJs: string } {
   return { bin, nodeJs };
 }
 
-function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[]): [string, string[]] {
+function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[]): [string, string[], Record<string, string>?] {
   const archive = extra.includes('--archive') ? [] : ['--archive', 'none'];
   // Every bench client connects from 127.0.0.1, so the per-address stream cap is lifted.
   const serve = ['serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...archive, '--log-level', 'warn', '--max-clients-per-address', '100000', ...extra];
@@ -81,7 +82,10 @@ function command(id: SystemId, env: SystemEnv, dataDir: string, extra: string[])
     case 'auren-bun': {
       if (env.cpuProf) {
         mkdirSync(env.cpuProf, { recursive: true });
-        return [bunPath(), ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${env.cpuProf}`, join(ROOT, 'src/main.bun.ts'), ...serve]];
+        // Started with its memory settings, as the Docker image does: the profiler's sampling signal
+        // (SIGPWR) can arrive as `auren serve` re-executes itself, and kill the new image before Bun
+        // handles it (1 start in ~20 here).
+        return [bunPath(), ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${env.cpuProf}`, join(ROOT, 'src/main.bun.ts'), ...serve], { ...MEMORY_SETTINGS }];
       }
       return [snapshot(env).bin, serve];
     }
@@ -106,9 +110,9 @@ export interface StartOptions {
 export async function startSystem(id: SystemId, env: SystemEnv, opts: StartOptions = {}): Promise<System> {
   mkdirSync(env.runDir, { recursive: true });
   const dataDir = opts.dataDir ?? mkdtempSync(join(env.runDir, `${id}-`));
-  const [cmd, args] = command(id, env, dataDir, id.startsWith('auren') ? (opts.extra ?? []) : []);
+  const [cmd, args, childEnv] = command(id, env, dataDir, id.startsWith('auren') ? (opts.extra ?? []) : []);
   const started = performance.now();
-  const child = startChild(id, cmd, args);
+  const child = startChild(id, cmd, args, childEnv);
   const m = await child.waitFor(/listening on (http:\/\/\S+)/, opts.startTimeoutMs ?? 120_000);
   const startMs = performance.now() - started;
   return {

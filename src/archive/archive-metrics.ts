@@ -22,6 +22,7 @@ export function registerArchiveMetrics(metrics: Metrics, a: ArchiveProgressView)
   metrics.counter('auren_archive_uploads_total', 'Archive objects uploaded (ok) and segment uploads that failed (failed)', () => ({ ok: s.uploadsOk, failed: s.uploadsFailed }), 'result');
   metrics.counter('auren_archive_uploaded_bytes_total', 'Parquet bytes uploaded to the archive', () => s.bytesUploaded);
   metrics.counter('auren_archive_events_total', 'Events written to the archive', () => s.eventsArchived);
+  metrics.counter('auren_archive_catch_up_segments_total', 'Archive segments compressed at the faster catch-up level because the archive was behind', () => s.catchUpSegments);
   metrics.gauge('auren_archive_encoder_thread', '1 while archive segments are read and encoded on a worker thread, 0 on the event loop', () => (a.encoder?.offThread() ? 1 : 0));
   metrics.counter('auren_archive_expired_objects_total', 'Archive objects deleted by --archive-retention', () => s.objectsExpired);
 }

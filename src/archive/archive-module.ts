@@ -14,7 +14,7 @@ import { runArchiveRetention } from './archive-retention.js';
 import { ArchiveState } from './archive-state.js';
 import { Archiver, DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, type ArchiverOptions } from './archiver.js';
 import { ClusterArchiver } from './cluster-archiver.js';
-import { pickCodec } from './compression.js';
+import { CATCH_UP_LEVEL, pickCodec } from './compression.js';
 import { ArchiveTargetError } from './object-target.js';
 import { openTarget, type TargetTuning } from './open-target.js';
 import { InThreadSegmentEncoder, type SegmentEncoder } from './segment-encoder.js';
@@ -68,7 +68,11 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
           coord, log, target, codec, clock, logger, flushMs: config.archiveFlushMs, stream: config.clusterStream,
           maxRows: tuning.maxRows ?? DEFAULT_MAX_ROWS, maxBytes: tuning.maxBytes ?? DEFAULT_MAX_BYTES,
         })
-      : new Archiver({ log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning, encoder: singleNodeEncoder() });
+      : new Archiver({
+          log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning, encoder: singleNodeEncoder(),
+          // A level the operator set is kept for every segment.
+          catchUpLevel: config.archiveLevel === undefined ? Math.min(codec.level, CATCH_UP_LEVEL[codec.name]) : undefined,
+        });
     try {
       await target.check();
     } catch (err) {

@@ -6,6 +6,8 @@ export class ArchiveStats {
   bytesUploaded = 0;
   eventsArchived = 0;
   segmentsDone = 0;
+  /** Segments encoded at the catch-up level because the archive was behind. */
+  catchUpSegments = 0;
   objectsExpired = 0;
   lastUploadAt: number | undefined;
   /** Set while uploads fail; cleared by the next success. */

@@ -36,6 +36,11 @@ export interface ArchiverOptions {
   uploadConcurrency?: number;
   /** Reads and encodes segments (default: on the event loop, from `log` with `codec`). Closed when run() ends. */
   encoder?: SegmentEncoder;
+  /**
+   * The level of a segment taken while the archive is behind: two full segments or more waiting
+   * (compression.ts CATCH_UP_LEVEL). Unset: every segment at the codec's level.
+   */
+  catchUpLevel?: number;
 }
 
 export const DEFAULT_MAX_ROWS = 100_000;
@@ -165,13 +170,15 @@ export class Archiver {
   /** Uploads one segment (the pending one first). Returns false when it failed (retry later). */
   async flushOnce(): Promise<boolean> {
     let segment: EncodedSegment | undefined;
+    let level: number | undefined;
     try {
       if (this.pendingTo !== undefined) {
         segment = await this.encoder.encode(this.cursor, { to: this.pendingTo }, this.writer, this.uploadedKeys);
         if (this.stopped) return false;
       } else {
         const high = this.o.log.lastSeq();
-        segment = await this.encoder.encode(this.cursor, { maxRows: this.maxRows, maxBytes: this.maxBytes }, this.writer);
+        level = this.behind() ? this.o.catchUpLevel : undefined;
+        segment = await this.encoder.encode(this.cursor, { maxRows: this.maxRows, maxBytes: this.maxBytes }, this.writer, undefined, level);
         if (this.stopped) return false;
         if (segment.rows === 0) {
           // Every seq up to `high` was committed before the read, and none is left: they were swept
@@ -195,7 +202,17 @@ export class Archiver {
       return false;
     }
     this.done(segment);
+    if (level !== undefined) this.stats.catchUpSegments++;
     return true;
+  }
+
+  /**
+   * The encoder falls behind the log: after the segment about to be taken, at least another full
+   * one is waiting. Encoding faster until it is not keeps the backlog (and the store, which cannot
+   * sweep what is not archived) from growing without end under a load the encoder cannot follow.
+   */
+  private behind(): boolean {
+    return this.backlog() >= 2 * this.maxRows || this.openBytes >= 2 * this.maxBytes;
   }
 
   private skipTo(seq: number): void {

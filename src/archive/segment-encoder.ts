@@ -32,8 +32,11 @@ export interface EncodedSegment {
 }
 
 export interface SegmentEncoder {
-  /** Reads the events after `from` within `limit` and encodes every object whose key is not in `skip`. */
-  encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>): Promise<EncodedSegment>;
+  /**
+   * Reads the events after `from` within `limit` and encodes every object whose key is not in `skip`,
+   * at the codec's level or at `level`.
+   */
+  encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>, level?: number): Promise<EncodedSegment>;
   /** Whether segments are encoded off the event loop (for /metrics). */
   offThread(): boolean;
   close(): Promise<void>;
@@ -55,6 +58,11 @@ export async function encodeSegment(
   return { from: s.from, to: s.to, rows: s.events.length, bytes: s.bytes, objects };
 }
 
+/** `codec` at `level` (itself when no other level is asked for). */
+export function atLevel(codec: Codec, level: number | undefined): Codec {
+  return level === undefined || level === codec.level ? codec : codec.withLevel(level);
+}
+
 /**
  * Reads and encodes on the event loop, yielding between read pages and row groups; each row group
  * still holds the loop for its whole encode (~0.3 s at 32k rows).
@@ -65,9 +73,9 @@ export class InThreadSegmentEncoder implements SegmentEncoder {
     private readonly codec: Codec,
   ) {}
 
-  async encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>): Promise<EncodedSegment> {
+  async encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>, level?: number): Promise<EncodedSegment> {
     const s = await readSegment(this.log, from, limit);
-    return encodeSegment(s, writer, this.codec, skip, yieldToLoop);
+    return encodeSegment(s, writer, atLevel(this.codec, level), skip, yieldToLoop);
   }
 
   offThread(): boolean {

@@ -146,7 +146,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'archiveFlushMs', flag: '--archive-flush', env: 'AUREN_ARCHIVE_FLUSH', def: '60s', help: 'Longest time an archive file stays open', parse: positiveDuration },
   {
     key: 'archiveLevel', flag: '--archive-level', env: 'AUREN_ARCHIVE_LEVEL', def: undefined,
-    help: 'Archive compression level: zstd 1-19 on the Bun binary (unset = 9), gzip 1-9 on Node (unset = 6)',
+    help: 'Archive compression level: zstd 1-19 on the Bun binary, gzip 1-9 on Node (unset = 9 / 6, and 3 while the archive is behind)',
     parse: (t) => { const n = positiveInt(t); if (n > 19) throw new Error(`"${t}" must be 1 to 19`); return n; },
   },
   {

@@ -105,6 +105,20 @@ describe('archive encoder thread', () => {
     expect(warnings.some((w) => /encoder thread unavailable/.test(w))).toBe(true);
     await encoder.close();
   });
+
+  it('encodes at the level a segment asks for (the catch-up level) on the thread, byte for byte as on the loop', async () => {
+    const codec = pickCodec({});
+    const onLoop = new InThreadSegmentEncoder(log, codec);
+    const encoder = new WorkerSegmentEncoder({ entry: pathToFileURL(NODE_WORKER), dbPath, codec, logger: silentLogger, fallback: onLoop });
+    const bytes = (s: { objects: { key: string; body: Uint8Array }[] }) => s.objects.map((o) => `${o.key} ${Buffer.from(o.body).toString('base64')}`);
+    const fast = await encoder.encode(0, { to: 5000 }, 'w1', undefined, 1);
+    const own = await encoder.encode(0, { to: 5000 }, 'w1');
+    expect(encoder.offThread()).toBe(true);
+    await encoder.close();
+    expect(bytes(fast)).toEqual(bytes(await new InThreadSegmentEncoder(log, codec).encode(0, { to: 5000 }, 'w1', undefined, 1)));
+    expect(bytes(fast)).not.toEqual(bytes(own));
+    expect(fast.rows).toBe(5000);
+  });
 });
 
 describe.each(TARGETS)('the %s build archives on its encoder thread', (target: Target) => {

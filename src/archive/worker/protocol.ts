@@ -14,6 +14,8 @@ export interface EncodeRequest {
   limit: SegmentLimit;
   writer: string;
   skip: string[];
+  /** Another level than the thread's codec has (the archive is behind). */
+  level?: number;
 }
 
 /** A segment's bodies are transferred (not copied) back to the event loop. */

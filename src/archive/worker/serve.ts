@@ -10,7 +10,7 @@ import { lowerThreadPriority } from '../../runtime/thread-priority.js';
 import type { OpenSqlite, SqliteDatabase, SqlStatement } from '../../runtime/types.js';
 import { rowToEvent } from '../../store/sqlite/sqlite-event-log.js';
 import { codecOf, type ZstdCompress } from '../compression.js';
-import { encodeSegment } from '../segment-encoder.js';
+import { atLevel, encodeSegment } from '../segment-encoder.js';
 import { readSegment } from '../segment.js';
 import type { EncodeReply, EncodeRequest, EncoderSetup } from './protocol.js';
 
@@ -52,7 +52,7 @@ export function serveArchiveEncoder(rt: EncoderThreadRuntime): void {
     const transfer: ArrayBuffer[] = [];
     try {
       const s = await readSegment(log, req.from, req.limit);
-      const segment = await encodeSegment(s, req.writer, codec, new Set(req.skip));
+      const segment = await encodeSegment(s, req.writer, atLevel(codec, req.level), new Set(req.skip));
       for (const o of segment.objects) {
         // The writer's buffer is larger than the file: hand over exactly the file's bytes.
         if (o.body.byteOffset !== 0 || o.body.byteLength !== o.body.buffer.byteLength) o.body = o.body.slice();

@@ -51,10 +51,10 @@ export class WorkerSegmentEncoder implements SegmentEncoder {
     return !this.closed && Date.now() >= this.retryAt;
   }
 
-  async encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>): Promise<EncodedSegment> {
-    if (!this.offThread()) return this.o.fallback.encode(from, limit, writer, skip);
+  async encode(from: number, limit: SegmentLimit, writer: string, skip?: ReadonlySet<string>, level?: number): Promise<EncodedSegment> {
+    if (!this.offThread()) return this.o.fallback.encode(from, limit, writer, skip, level);
     try {
-      const segment = await this.request({ id: this.nextId++, from, limit, writer, skip: [...(skip ?? [])] });
+      const segment = await this.request({ id: this.nextId++, from, limit, writer, skip: [...(skip ?? [])], level });
       this.retryMs = RETRY_MS;
       return segment;
     } catch (err) {
@@ -64,7 +64,7 @@ export class WorkerSegmentEncoder implements SegmentEncoder {
       } else {
         this.o.logger.warn('archive encoder thread failed on a segment; encoding it on the main thread', { err, from });
       }
-      return this.o.fallback.encode(from, limit, writer, skip);
+      return this.o.fallback.encode(from, limit, writer, skip, level);
     }
   }
 

@@ -130,6 +130,8 @@ describe.each(TARGETS)('the %s build archives on its encoder thread', (target: T
     for (let i = 0; i < 100 && (await archived()) !== '3000'; i++) await new Promise((r) => setTimeout(r, 100));
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^auren_archive_encoder_thread 1$/m);
+    // 3,000 events are far from two full segments: nothing was behind.
+    expect(metrics).toMatch(/^auren_archive_catch_up_segments_total 0$/m);
     expect(await server.stop()).toBe(0);
     expect(server.stderr()).not.toMatch(/encoder thread/);
     expect((await archivedRows(join(dataDir, 'archive'))).length).toBe(3000);

@@ -71,7 +71,7 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
       : new Archiver({
           log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning, encoder: singleNodeEncoder(),
           // A level the operator set is kept for every segment.
-          catchUpLevel: config.archiveLevel === undefined ? Math.min(codec.level, CATCH_UP_LEVEL[codec.name]) : undefined,
+          catchUpLevel: config.archiveLevel === undefined ? CATCH_UP_LEVEL[codec.name] : undefined,
         });
     try {
       await target.check();

@@ -52,6 +52,8 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
     // archiver follows the local log with its own bookkeeping.
     const coord = archiveCoordinatorOf(log);
     const codec = pickCodec(runtime, config.archiveLevel);
+    // A level the operator set is kept for every segment.
+    const catchUpLevel = config.archiveLevel === undefined ? CATCH_UP_LEVEL[codec.name] : undefined;
     /**
      * On a single node the encoder thread reads the SQLite store itself (the file start-server
      * opens), so neither reading nor encoding a segment holds the event loop.
@@ -66,12 +68,10 @@ export function createArchiveModule(tuning: ArchiveTuning = {}): ModuleFactory {
     const archiver: Archiver | ClusterArchiver = coord
       ? new ClusterArchiver({
           coord, log, target, codec, clock, logger, flushMs: config.archiveFlushMs, stream: config.clusterStream,
-          maxRows: tuning.maxRows ?? DEFAULT_MAX_ROWS, maxBytes: tuning.maxBytes ?? DEFAULT_MAX_BYTES,
+          maxRows: tuning.maxRows ?? DEFAULT_MAX_ROWS, maxBytes: tuning.maxBytes ?? DEFAULT_MAX_BYTES, catchUpLevel,
         })
       : new Archiver({
-          log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning, encoder: singleNodeEncoder(),
-          // A level the operator set is kept for every segment.
-          catchUpLevel: config.archiveLevel === undefined ? CATCH_UP_LEVEL[codec.name] : undefined,
+          log, target, clock, logger, state: new ArchiveState(db, target.uri), codec, flushMs: config.archiveFlushMs, ...tuning, encoder: singleNodeEncoder(), catchUpLevel,
         });
     try {
       await target.check();

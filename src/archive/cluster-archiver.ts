@@ -14,6 +14,7 @@ import { ArchiveStats } from './archive-stats.js';
 import type { Codec } from './compression.js';
 import type { ObjectTarget } from './object-target.js';
 import { readSegment } from './segment.js';
+import { atLevel } from './segment-encoder.js';
 import { uploadSegment } from './segment-upload.js';
 
 export interface ClusterArchiverOptions {
@@ -28,6 +29,8 @@ export interface ClusterArchiverOptions {
   maxBytes: number;
   /** The cluster's stream name: the writer id every node uses. */
   stream: string;
+  /** The level of a segment archived while two full segments or more wait (see Archiver). */
+  catchUpLevel?: number;
 }
 
 /** One writer id per cluster, the same on every node. */
@@ -68,8 +71,12 @@ export class ClusterArchiver {
   /** Writes every event with seq in [seg.from, seg.to]; throws if any object is not written. */
   async archive(seg: ArchiveSegment): Promise<void> {
     try {
+      // Behind when another full segment waits after this one. Counted from the segment's end, not
+      // from the cluster's watermark, which trails segments other nodes still hold or just finished.
+      const level = this.o.log.lastSeq() - seg.to >= this.o.maxRows ? this.o.catchUpLevel : undefined;
       const s = await readSegment(this.o.log, seg.from - 1, { to: seg.to });
-      await uploadSegment(s, { target: this.o.target, codec: this.o.codec, writer: this.writer, stats: this.stats });
+      await uploadSegment(s, { target: this.o.target, codec: atLevel(this.o.codec, level), writer: this.writer, stats: this.stats });
+      if (level !== undefined) this.stats.catchUpSegments++;
       if (this.stats.failingSince !== undefined) this.o.logger.info('archive uploads work again', { target: this.o.target.uri });
       this.stats.succeeded(this.o.clock.now());
       this.stats.segmentsDone++;

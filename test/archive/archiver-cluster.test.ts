@@ -50,4 +50,28 @@ describe('archive in cluster mode (NATS JetStream)', () => {
     expect(segmentsByNode.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(4); // 600 events, 150 per segment
     for (const n of nodes) expect(n.errors).toEqual([]);
   });
+
+  it('compresses at the catch-up level while two segments or more wait, every event still once', async () => {
+    const catchUpStream = `${stream}_CU`;
+    const dir = tempDir('auren-cluster-catch-up-');
+    const node = await startTestServer({
+      config: { archive: `file://${dir}`, archiveFlushMs: 200, cluster: NATS_URL, clusterStream: catchUpStream },
+      modules: [createArchiveModule({ maxRows: 150 })],
+    });
+    try {
+      // 1,500 events in one request: ten segments' worth waits at once.
+      expect((await postEvents(node.url, mixedEvents(1500, 'cu'))).json.accepted).toBe(1500);
+      const archiver = (node.modules[0] as ArchiveModule).archiver!;
+      await until(() => archiver.backlog() === 0 && archiver.archivedSeq() >= node.ctx.log.lastSeq(), 30_000, 'cluster archive caught up');
+      expect(archiver.stats.catchUpSegments).toBeGreaterThan(0);
+      expect(archiver.stats.catchUpSegments).toBeLessThan(archiver.stats.segmentsDone);
+      await node.stop();
+      const rows = await archivedRows(dir);
+      expect(rows.length).toBe(1500);
+      expect(new Set(rows.map((r) => r.seq)).size).toBe(1500);
+      expect(node.errors).toEqual([]);
+    } finally {
+      await deleteStreams(catchUpStream);
+    }
+  });
 });

@@ -29,7 +29,7 @@ export interface ClusterArchiverOptions {
   maxBytes: number;
   /** The cluster's stream name: the writer id every node uses. */
   stream: string;
-  /** The level of a segment archived while two full segments or more wait (see Archiver). */
+  /** The level of a claimed segment after which another full segment waits (compression.ts CATCH_UP_LEVEL). */
   catchUpLevel?: number;
 }
 

@@ -3,7 +3,7 @@
  * place can stop them all — at the end, on Ctrl-C, or when the harness fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface Child {
@@ -110,6 +110,39 @@ export function cpuSecondsOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds of each thread of a process so far, by thread id, with the thread's name. */
+export function threadCpuOf(pid: number): Map<number, { name: string; seconds: number }> {
+  const out = new Map<number, { name: string; seconds: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      // The name sits in parentheses and may hold spaces; the fields follow the last ')'.
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(t), { name: Number(t) === pid ? 'event loop' : name, seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/**
+ * Cores each kind of thread used between two threadCpuOf readings, by thread name (threads of one
+ * name, such as the collector's helpers, summed), largest first.
+ */
+export function threadCores(before: ReturnType<typeof threadCpuOf>, after: ReturnType<typeof threadCpuOf>, seconds: number): [string, number][] {
+  const byName = new Map<string, number>();
+  for (const [tid, t] of after) byName.set(t.name, (byName.get(t.name) ?? 0) + t.seconds - (before.get(tid)?.seconds ?? 0));
+  return [...byName].map(([name, s]) => [name, s / seconds] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
 
 /** Samples a process's RSS every intervalMs until stopped; reports the highest value seen. */

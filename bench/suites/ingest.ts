@@ -6,7 +6,7 @@
 import { startClients } from '../lib/clients.js';
 import { baselineFor, UNLIMITED_CLIENT, withSystem, type SuiteContext } from '../lib/context.js';
 import { runLoad, writeBodies } from '../lib/http-load.js';
-import { cpuSecondsOf, sleep } from '../lib/procs.js';
+import { cpuSecondsOf, sleep, threadCores, threadCpuOf } from '../lib/procs.js';
 import { fmtNum, ratio, type Row } from '../lib/report.js';
 import { LABEL, type SystemId } from '../lib/systems.js';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ interface Measured {
   loader: string;
   p99us: number;
   other: number;
+  /** Cores by thread name (the server's main thread is "event loop"). */
+  threads: [string, number][];
 }
 
 async function measure(ctx: SuiteContext, id: SystemId, mode: (typeof MODES)[number]): Promise<Measured> {
@@ -38,13 +40,15 @@ async function measure(ctx: SuiteContext, id: SystemId, mode: (typeof MODES)[num
       await sleep(700); // the warm-up's last batches leave the tier batchers
       await clients.mark();
       const cpu0 = cpuSecondsOf(sys.pid);
+      const threads0 = threadCpuOf(sys.pid);
       const r = await runLoad(sys.url, bodies, { ...load, seconds: ctx.opts.seconds });
       const cores = (cpuSecondsOf(sys.pid) - cpu0) / r.seconds;
+      const threads = threadCores(threads0, threadCpuOf(sys.pid), r.seconds);
       await sleep(700);
       const got = await clients.report();
       const events = r.accepted * mode.perBody;
       const rate = events / r.seconds;
-      return { rate, cores, perCpuSecond: cores > 0 ? rate / cores : 0, wsShare: events ? got.events / events : 0, loader: r.loader, p99us: r.p99us, other: r.other };
+      return { rate, cores, perCpuSecond: cores > 0 ? rate / cores : 0, wsShare: events ? got.events / events : 0, loader: r.loader, p99us: r.p99us, other: r.other, threads };
     } finally {
       await clients.close();
     }
@@ -100,8 +104,14 @@ export async function ingestSuite(ctx: SuiteContext): Promise<Row[]> {
       });
       return `; the median of ${rounds} rounds, every system in turn: ${pairs.join(', ')}`;
     };
+    // Where the server's CPU went: which thread bounds the rate, and what each costs per event.
+    const perThread = (m: Measured) => {
+      const shown = m.threads.filter(([, c]) => c >= 0.02);
+      if (shown.length === 0 || m.rate === 0) return '';
+      return `; by thread: ${shown.map(([name, c]) => `${name} ${c.toFixed(2)} (${((c * 1e6) / m.rate).toFixed(1)} µs/event)`).join(', ')}`;
+    };
     const note = (m: Measured) =>
-      `server used ${m.cores.toFixed(2)} cores; WS client got ${(m.wsShare * 100).toFixed(1)}% of accepted events; request p99 ${(m.p99us / 1000).toFixed(1)} ms; ` +
+      `server used ${m.cores.toFixed(2)} cores${perThread(m)}; WS client got ${(m.wsShare * 100).toFixed(1)}% of accepted events; request p99 ${(m.p99us / 1000).toFixed(1)} ms; ` +
       `${m.loader}${m.other ? `; ${m.other} non-202 answers` : ''}`;
     for (const id of ctx.opts.systems) {
       const { m, b } = got.get(id)!;

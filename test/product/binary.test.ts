@@ -106,7 +106,7 @@ describe.each(TARGETS)('auren (%s)', (target) => {
 describe('auren serve (bun-binary) memory settings', () => {
   const envOf = (pid: number) => new Map(readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-  it.runIf(process.platform === 'linux')('starts again in the same process with them set, and keeps a value the operator set', async () => {
+  it.runIf(process.platform === 'linux')('starts again in the same process with it set, and keeps a value the operator set', async () => {
     const args = ['serve', '--port', '0', '--data-dir', tempDir(), '--archive', 'none'];
     const tuned = await spawnAuren('bun-binary', args);
     // The process the test spawned is the one serving: re-executed in place, not a child.
